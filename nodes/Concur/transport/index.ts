@@ -1,0 +1,343 @@
+/**
+ * The one way this package calls Concur: authentication and host routing (through the
+ * `concurOAuth2Api` credential), JSON or XML, 429 back-off, clear failures for 503 and time-outs,
+ * v3 paging, and errors that carry Concur's own message but never a token.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { parseXml, xmlToJson } from '../helpers/xml';
+import type { XmlElement } from '../helpers/xml';
+
+export type ConcurContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions;
+
+export interface ConcurRequestOptions {
+	method: IHttpRequestMethods;
+	/** A path resolved against the token's geolocation, or an absolute Concur URL. */
+	url: string;
+	qs?: IDataObject;
+	/** A string body is sent as XML. */
+	body?: IDataObject | IDataObject[] | string;
+	/** What to ask for and how to parse; XML comes back as clean JSON. */
+	format?: 'json' | 'xml';
+	headers?: IDataObject;
+	credentialType?: 'concurOAuth2Api';
+}
+
+/**
+ * How hard to try when Concur is busy. Concur sends `Retry-After: 0` with 429, so a floor applies;
+ * each retry doubles the wait. Exported so tests can shrink it.
+ */
+export const concurRetryPolicy = {
+	maxRetries: 3,
+	retryAfterFloorMs: 2_000,
+	maxDelayMs: 60_000,
+	/** Concur promises an answer within 60 seconds (http-status-codes doc). */
+	timeoutMs: 60_000,
+};
+
+const MAINTENANCE_MESSAGE = 'Concur is down for maintenance: it asks callers to wait 5 minutes';
+
+interface HttpFailure {
+	status?: number;
+	body?: unknown;
+	headers: Record<string, unknown>;
+	networkCode?: string;
+	networkMessage?: string;
+	/** Set when the credential's token grant failed (a ConcurTokenError from preAuthentication). */
+	tokenErrorMessage?: string;
+	tokenErrorCorrelationId?: string;
+}
+
+interface FullResponse {
+	body: unknown;
+	headers?: Record<string, unknown>;
+	statusCode: number;
+}
+
+const asText = (value: unknown): string =>
+	Buffer.isBuffer(value) ? value.toString('utf8') : typeof value === 'string' ? value : '';
+
+function lowerCaseKeys(headers: unknown): Record<string, unknown> {
+	const result: Record<string, unknown> = {};
+	if (headers && typeof headers === 'object') {
+		for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+			result[key.toLowerCase()] = value;
+		}
+	}
+	return result;
+}
+
+/**
+ * Digs the HTTP response out of what `httpRequestWithAuthentication` throws: a NodeApiError whose
+ * cause is the transport error (which carries the response).
+ */
+export function extractFailure(error: unknown): HttpFailure {
+	let current = error as Record<string, unknown> | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if ((current as { name?: string }).name === 'ConcurTokenError') {
+			return {
+				headers: {},
+				tokenErrorMessage: String((current as { message?: string }).message ?? ''),
+				tokenErrorCorrelationId: (current as { correlationId?: string }).correlationId,
+			};
+		}
+		const response = current.response as Record<string, unknown> | undefined;
+		if (response && typeof response === 'object' && (response.status ?? response.statusCode) !== undefined) {
+			return {
+				status: Number(response.status ?? response.statusCode),
+				body: response.data ?? response.body,
+				headers: lowerCaseKeys(response.headers),
+			};
+		}
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) {
+			return {
+				headers: {},
+				networkCode: current.code,
+				networkMessage: typeof current.message === 'string' ? current.message : undefined,
+			};
+		}
+		current = current.cause as Record<string, unknown> | undefined;
+	}
+	const message = (error as { message?: unknown })?.message;
+	return { headers: {}, networkMessage: typeof message === 'string' ? message : undefined };
+}
+
+function findXmlChild(element: XmlElement, name: string): XmlElement | undefined {
+	return element.children.find((child) => child.name.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * Concur's own error message, whichever format the API speaks: OAuth `error_description`, v4
+ * `errorMessage`, v3 `Message`, gateway `error.message`, legacy XML `<Error><Message>`.
+ */
+export function concurErrorMessage(body: unknown): string | undefined {
+	let data: unknown = body;
+	const text = asText(body).trim();
+	if (text.startsWith('<')) {
+		try {
+			const root = parseXml(text);
+			const message = findXmlChild(root, 'Message') ?? findXmlChild(root, 'message');
+			if (message?.text.trim()) return message.text.trim();
+			const nested = root.children.map((child) => findXmlChild(child, 'Message')).find(Boolean);
+			if (nested?.text.trim()) return nested.text.trim();
+		} catch {
+			return undefined;
+		}
+		return undefined;
+	}
+	if (text) {
+		try {
+			data = JSON.parse(text);
+		} catch {
+			return text.length <= 500 ? text : `${text.slice(0, 500)}…`;
+		}
+	}
+	if (!data || typeof data !== 'object') return undefined;
+	const record = data as Record<string, unknown>;
+	const candidates = [
+		record.error_description,
+		record.errorMessage,
+		record.Message,
+		record.message,
+		(record.error as Record<string, unknown> | undefined)?.message,
+		typeof record.error === 'string' ? record.error : undefined,
+	];
+	const found = candidates.find((value) => typeof value === 'string' && value.trim() !== '');
+	if (found) return (found as string).trim();
+	const validation = record.validationErrors;
+	if (Array.isArray(validation)) {
+		const messages = validation
+			.map((entry) => (entry as Record<string, unknown>)?.message)
+			.filter((value): value is string => typeof value === 'string');
+		if (messages.length) return messages.join('; ');
+	}
+	return undefined;
+}
+
+/** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
+export function parseRetryAfterMs(value: unknown, now: number = Date.now()): number | undefined {
+	const raw = Array.isArray(value) ? value[0] : value;
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	const text = String(raw).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const date = Date.parse(text);
+	return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+/** Wait before retry number `retry` (0-based): Retry-After, but never below the doubling floor. */
+export function retryDelayMs(retry: number, retryAfterMs: number | undefined): number {
+	const floor = concurRetryPolicy.retryAfterFloorMs * 2 ** retry;
+	return Math.min(Math.max(floor, retryAfterMs ?? 0), concurRetryPolicy.maxDelayMs);
+}
+
+function buildApiError(ctx: ConcurContext, failure: HttpFailure, options: ConcurRequestOptions): NodeApiError {
+	const correlationId =
+		(typeof failure.headers['concur-correlationid'] === 'string'
+			? (failure.headers['concur-correlationid'] as string)
+			: undefined) ?? failure.tokenErrorCorrelationId;
+	const where = `${options.method} ${options.url.split('?')[0]}`;
+	let message: string;
+	let description: string | undefined;
+	let httpCode: string | undefined;
+
+	if (failure.tokenErrorMessage !== undefined) {
+		message = `Concur authentication failed: ${failure.tokenErrorMessage}`;
+	} else if (failure.status === undefined) {
+		const timedOut =
+			failure.networkCode === 'ECONNABORTED' ||
+			failure.networkCode === 'ETIMEDOUT' ||
+			/timeout/i.test(failure.networkMessage ?? '');
+		message = timedOut
+			? `Concur did not answer within ${Math.round(concurRetryPolicy.timeoutMs / 1000)} seconds (${where}): it asks callers to wait 5 minutes before trying again`
+			: `Could not reach Concur (${where}): ${failure.networkCode ?? failure.networkMessage ?? 'unknown network error'}`;
+	} else {
+		httpCode = String(failure.status);
+		const concurMessage = concurErrorMessage(failure.body);
+		if (failure.status === 503) {
+			message = MAINTENANCE_MESSAGE;
+			description = concurMessage;
+		} else if (failure.status === 429) {
+			message = `Concur kept answering 429 Too Many Requests after ${concurRetryPolicy.maxRetries} retries: slow down and try again later`;
+			description = concurMessage;
+		} else {
+			message = concurMessage ?? `Concur answered HTTP ${failure.status} (${where})`;
+			description = concurMessage ? `HTTP ${failure.status} from ${where}` : undefined;
+		}
+	}
+	if (correlationId) {
+		description = `${description ? `${description}. ` : ''}Concur-Correlationid: ${correlationId}`;
+	}
+	// Built from plain data, never from the transport error: that one holds the request headers.
+	const errorResponse: JsonObject = {
+		message,
+		...(httpCode ? { httpCode } : {}),
+		...(correlationId ? { correlationId } : {}),
+	};
+	const apiError = new NodeApiError(ctx.getNode(), errorResponse, { message, description, httpCode });
+	if (correlationId) apiError.context.correlationId = correlationId;
+	return apiError;
+}
+
+function parseXmlBody(ctx: ConcurContext, body: unknown, options: ConcurRequestOptions): IDataObject {
+	const text = asText(body);
+	if (!text.trim()) return {};
+	let root: XmlElement;
+	try {
+		root = parseXml(text);
+	} catch (error) {
+		throw new NodeApiError(ctx.getNode(), { message: (error as Error).message } as JsonObject, {
+			message: `Concur sent XML this node cannot read (${options.method} ${options.url.split('?')[0]}): ${(error as Error).message}`,
+		});
+	}
+	const json = xmlToJson(root);
+	return json && typeof json === 'object' ? (json as IDataObject) : { [root.name]: json };
+}
+
+function parseJsonBody(body: unknown): unknown {
+	if (body === undefined || body === null || body === '') return {};
+	if (Buffer.isBuffer(body) || typeof body === 'string') {
+		const text = asText(body);
+		if (!text.trim()) return {};
+		try {
+			return JSON.parse(text) as unknown;
+		} catch {
+			return { data: text };
+		}
+	}
+	return body;
+}
+
+/** Calls Concur once (plus bounded 429 retries) and returns the parsed body ({} for 204). */
+export async function concurApiRequest(
+	this: ConcurContext,
+	options: ConcurRequestOptions,
+	// The parsed body; each operation knows (and casts to) the shape of its endpoint.
+): Promise<unknown> {
+	const format = options.format ?? 'json';
+	const isXmlBody = typeof options.body === 'string';
+	const headers: IDataObject = {
+		Accept: format === 'xml' ? 'application/xml' : 'application/json',
+		...(isXmlBody ? { 'Content-Type': 'application/xml' } : {}),
+		...(options.headers ?? {}),
+	};
+	const request: IHttpRequestOptions = {
+		method: options.method,
+		url: options.url,
+		headers,
+		timeout: concurRetryPolicy.timeoutMs,
+		returnFullResponse: true,
+	};
+	if (options.qs && Object.keys(options.qs).length) request.qs = options.qs;
+	if (options.body !== undefined) {
+		request.body = options.body;
+		if (!isXmlBody) request.json = true;
+	}
+	// XML is read as raw bytes so the package's safe parser sees exactly what Concur sent.
+	if (format === 'xml') request.encoding = 'arraybuffer';
+
+	for (let retry = 0; ; retry++) {
+		let response: FullResponse | undefined;
+		let failure: HttpFailure | undefined;
+		try {
+			// A fresh copy per attempt: n8n's authenticate step writes into the options it gets.
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				options.credentialType ?? 'concurOAuth2Api',
+				{ ...request, headers: { ...headers } },
+				// Concur answers an expired token with 401 or 403: both refresh and retry once.
+				{ preAuthenticationRetryStatusCode: [401, 403] },
+			)) as FullResponse;
+		} catch (error) {
+			failure = extractFailure(error);
+		}
+		if (failure) {
+			if (failure.status === 429 && retry < concurRetryPolicy.maxRetries) {
+				await sleep(retryDelayMs(retry, parseRetryAfterMs(failure.headers['retry-after'])));
+				continue;
+			}
+			throw buildApiError(this, failure, options);
+		}
+		const body = response?.body;
+		if (response?.statusCode === 204) return {};
+		return format === 'xml' ? parseXmlBody(this, body, options) : parseJsonBody(body);
+	}
+}
+
+/**
+ * v3 lists (`{Items, NextPage}`): follows NextPage until it is null or empty; `limit` stops early.
+ */
+export async function concurApiRequestAllItems(
+	this: ConcurContext,
+	options: ConcurRequestOptions,
+	limit?: number,
+): Promise<IDataObject[]> {
+	const items: IDataObject[] = [];
+	const seen = new Set<string>();
+	let page: ConcurRequestOptions = { ...options };
+	if (limit !== undefined && limit > 0 && page.qs?.limit === undefined) {
+		// v3 pages hold at most 100 items.
+		page.qs = { ...(page.qs ?? {}), limit: Math.min(limit, 100) };
+	}
+	for (;;) {
+		const response = (await concurApiRequest.call(this, page)) as IDataObject;
+		const pageItems = Array.isArray(response?.Items) ? (response.Items as IDataObject[]) : [];
+		items.push(...pageItems);
+		if (limit !== undefined && limit > 0 && items.length >= limit) return items.slice(0, limit);
+		const next = typeof response?.NextPage === 'string' ? response.NextPage.trim() : '';
+		// A repeated NextPage would loop for ever: stop instead of hammering Concur.
+		if (!next || seen.has(next) || pageItems.length === 0) return items;
+		seen.add(next);
+		// NextPage is a full URI carrying the query, so the original query is not sent again.
+		page = { ...options, url: next, qs: undefined };
+	}
+}

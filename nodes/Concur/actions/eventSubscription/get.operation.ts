@@ -1,0 +1,39 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { concurApiRequest } from '../../transport';
+import { SUBSCRIPTIONS_PATH, subscriptionIdProblem } from './utils';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Subscription ID',
+		name: 'subscriptionId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. n8n-expense-reports',
+		description: 'The ID of the subscription',
+	},
+];
+
+const displayOptions = { show: { resource: ['eventSubscription'], operation: ['get'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = (this.getNodeParameter('subscriptionId', itemIndex) as string).trim();
+	const idProblem = subscriptionIdProblem(id);
+	if (idProblem) throw new NodeOperationError(this.getNode(), idProblem, { itemIndex });
+
+	const response = await concurApiRequest.call(this, {
+		method: 'GET',
+		url: `${SUBSCRIPTIONS_PATH}/${encodeURIComponent(id)}`,
+		format: 'json',
+	});
+	// Concur answers with an array holding the one subscription.
+	const subscription = Array.isArray(response) ? (response[0] as IDataObject | undefined) : (response as IDataObject);
+	if (!subscription || typeof subscription !== 'object' || Object.keys(subscription).length === 0) {
+		throw new NodeOperationError(this.getNode(), `The subscription "${id}" was not found`, { itemIndex });
+	}
+	return subscription;
+}

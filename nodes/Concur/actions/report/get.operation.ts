@@ -1,0 +1,128 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { concurApiRequest } from '../../transport';
+import {
+	classifyReportUrl,
+	isPathSegment,
+	normalizeFullDetails,
+	simplifyFullDetails,
+	simplifyV2Report,
+	simplifyV3Report,
+	simplifyV4Report,
+	unwrapRoot,
+	V3_REPORTS_PATH,
+} from './utils';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Get By',
+		name: 'by',
+		type: 'options',
+		options: [
+			{
+				name: 'Report ID',
+				value: 'id',
+				description: 'The 20-character report ID, read through the v3 Reports API',
+			},
+			{
+				name: 'URL',
+				value: 'url',
+				description:
+					'A Concur URL as it arrives in events: a callout ObjectURI or an event subscription facts.href',
+			},
+		],
+		default: 'id',
+		description: 'How to identify the report',
+	},
+	{
+		displayName: 'Report ID',
+		name: 'reportId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. F4F027007E814C1CA70E',
+		description: 'The ID of the report',
+		displayOptions: { show: { by: ['id'] } },
+	},
+	{
+		displayName: 'User Login ID',
+		name: 'userLoginId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. jane.doe@example.com',
+		description:
+			'Login ID of the report owner. Leave empty when the token belongs to the owner. ALL is not allowed for a single report.',
+		displayOptions: { show: { by: ['id'] } },
+	},
+	{
+		displayName: 'URL',
+		name: 'url',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder:
+			'e.g. https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/nxxKgLlnROzz$sHcpnRHQ$pALxamClaFfdC',
+		description:
+			'A callout ObjectURI (v1.1 report full details, XML), an event facts.href (v4 report) or a v3 report URI. Legacy www.concursolutions.com URLs are called on your data center.',
+		displayOptions: { show: { by: ['url'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+	},
+];
+
+const displayOptions = { show: { resource: ['report'], operation: ['get'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+async function getByUrl(this: IExecuteFunctions, itemIndex: number, simplify: boolean): Promise<IDataObject> {
+	const url = (this.getNodeParameter('url', itemIndex) as string).trim();
+	const kind = classifyReportUrl(url);
+	if (!kind) {
+		throw new NodeOperationError(this.getNode(), `The URL is not a Concur report URL: ${url}`, {
+			itemIndex,
+			description:
+				'Use a callout ObjectURI (…/api/expense/expensereport/v1.1/reportfulldetails/{key}), an event facts.href (…/expensereports/v4/…/reports/{id}) or a v3 report URI (…/api/v3.0/expense/reports/{id})',
+		});
+	}
+	if (kind === 'fullDetails') {
+		const response = await concurApiRequest.call(this, { method: 'GET', url, format: 'xml' });
+		const details = normalizeFullDetails(unwrapRoot(response, 'ReportDetails'));
+		return simplify ? simplifyFullDetails(details) : details;
+	}
+	const report = (await concurApiRequest.call(this, { method: 'GET', url, format: 'json' })) as IDataObject;
+	if (!simplify) return report;
+	if (kind === 'v4') return simplifyV4Report(report);
+	if (kind === 'v2') return simplifyV2Report(report);
+	return simplifyV3Report(report);
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const by = this.getNodeParameter('by', itemIndex) as string;
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	if (by === 'url') return await getByUrl.call(this, itemIndex, simplify);
+
+	const reportId = (this.getNodeParameter('reportId', itemIndex) as string).trim();
+	if (!isPathSegment(reportId)) {
+		throw new NodeOperationError(this.getNode(), `The report ID "${reportId}" is not valid`, { itemIndex });
+	}
+	const user = (this.getNodeParameter('userLoginId', itemIndex, '') as string).trim();
+	if (user.toUpperCase() === 'ALL') {
+		throw new NodeOperationError(this.getNode(), 'User Login ID cannot be ALL for a single report', {
+			itemIndex,
+			description: 'Enter the login ID of the report owner, or leave the field empty',
+		});
+	}
+	const report = (await concurApiRequest.call(this, {
+		method: 'GET',
+		url: `${V3_REPORTS_PATH}/${encodeURIComponent(reportId)}`,
+		qs: user === '' ? undefined : { user },
+		format: 'json',
+	})) as IDataObject;
+	return simplify ? simplifyV3Report(report) : report;
+}

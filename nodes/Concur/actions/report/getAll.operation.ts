@@ -1,0 +1,170 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { concurApiRequestAllItems } from '../../transport';
+import type { ReportListFilters } from './utils';
+import { buildReportListQuery, simplifyV3Report, V3_MAX_PAGE_SIZE, V3_REPORTS_PATH } from './utils';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'User',
+		name: 'user',
+		type: 'string',
+		default: 'ALL',
+		placeholder: 'e.g. jane.doe@example.com',
+		description:
+			'ALL for the reports of every user (needs the Web Services Administrator role), a login ID for that user\'s reports, or empty for the reports of the token\'s owner',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Approval Status',
+				name: 'approvalStatusCode',
+				type: 'options',
+				default: 'A_EXTV',
+				options: [
+					{ name: 'Anomaly and Fraud Check (A_AAFH)', value: 'A_AAFH' },
+					{ name: 'Approved (A_APPR)', value: 'A_APPR' },
+					{ name: 'Expired in Approval Queue (A_TEXP)', value: 'A_TEXP' },
+					{ name: 'Needs to Be Resubmitted (A_RESU)', value: 'A_RESU' },
+					{ name: 'Not Submitted (A_NOTF)', value: 'A_NOTF' },
+					{ name: 'Pending Budget Approval (A_PBDG)', value: 'A_PBDG' },
+					{ name: 'Pending Cost Object Approval (A_PECO)', value: 'A_PECO' },
+					{ name: 'Pending External Validation (A_EXTV)', value: 'A_EXTV' },
+					{ name: 'Pending Manager Approval (A_PEND)', value: 'A_PEND' },
+					{ name: 'Pending Prepayment Validation (A_PVAL)', value: 'A_PVAL' },
+					{ name: 'Pending Receipt Images (A_RHLD)', value: 'A_RHLD' },
+					{ name: 'Pending Review (A_ACCO)', value: 'A_ACCO' },
+					{ name: 'Submitted (A_FILE)', value: 'A_FILE' },
+				],
+				description: 'Only reports with this approval status',
+			},
+			{
+				displayName: 'Created After',
+				name: 'createdAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only reports created after this date and time',
+			},
+			{
+				displayName: 'Created Before',
+				name: 'createdBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only reports created before this date and time',
+			},
+			{
+				displayName: 'Modified After',
+				name: 'modifiedAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only reports changed after this date and time',
+			},
+			{
+				displayName: 'Modified Before',
+				name: 'modifiedBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only reports changed before this date and time',
+			},
+			{
+				displayName: 'Payment Status',
+				name: 'paymentStatusCode',
+				type: 'options',
+				default: 'P_NOTP',
+				options: [
+					{ name: 'In Process (P_PROC)', value: 'P_PROC' },
+					{ name: 'Not Paid (P_NOTP)', value: 'P_NOTP' },
+					{ name: 'On Hold (P_HOLD)', value: 'P_HOLD' },
+					{ name: 'Paid (P_PAID)', value: 'P_PAID' },
+					{ name: 'Payment Confirmed (P_PAYC)', value: 'P_PAYC' },
+				],
+				description: 'Only reports with this payment status',
+			},
+			{
+				displayName: 'Submitted After',
+				name: 'submittedAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only reports submitted after this date and time',
+			},
+			{
+				displayName: 'Submitted Before',
+				name: 'submittedBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only reports submitted before this date and time',
+			},
+		],
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+	},
+];
+
+const displayOptions = { show: { resource: ['report'], operation: ['getAll'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+	const user = this.getNodeParameter('user', itemIndex, 'ALL') as string;
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as ReportListFilters;
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+
+	let qs: IDataObject;
+	try {
+		qs = buildReportListQuery(user, filters, this.getTimezone());
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	}
+
+	let reports: IDataObject[];
+	if (returnAll) {
+		reports = await concurApiRequestAllItems.call(this, {
+			method: 'GET',
+			url: V3_REPORTS_PATH,
+			qs: { ...qs, limit: V3_MAX_PAGE_SIZE },
+			format: 'json',
+		});
+	} else {
+		const limit = this.getNodeParameter('limit', itemIndex) as number;
+		reports = await concurApiRequestAllItems.call(
+			this,
+			{
+				method: 'GET',
+				url: V3_REPORTS_PATH,
+				qs: { ...qs, limit: Math.min(limit, V3_MAX_PAGE_SIZE) },
+				format: 'json',
+			},
+			limit,
+		);
+		reports = reports.slice(0, limit);
+	}
+	return simplify ? reports.map(simplifyV3Report) : reports;
+}

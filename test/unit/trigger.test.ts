@@ -1,0 +1,352 @@
+import type { ICredentialsDecrypted, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
+
+import { CONCUR_PUBLISHED_SIGNING_PEMS } from '../../credentials/ConcurEventSubscriptionApi.credentials';
+import { ConcurTrigger } from '../../nodes/Concur/ConcurTrigger.node';
+import { forgetAllSeenEvents } from '../../nodes/Concur/helpers/dedupe';
+import { cachedKeySetCount, clearPublicKeyCache } from '../../nodes/Concur/helpers/keys';
+import {
+	basicAuthorization,
+	CALLOUT_NOTIFICATION_NAMESPACED_XML,
+	CALLOUT_NOTIFICATION_XML,
+	capturedLogs,
+	essHeaders,
+	expenseStatusChangedEvent,
+	generateSigningKey,
+	requestEvent,
+	signPkcs1,
+	TriggerHarness,
+} from '../harness/webhook';
+
+const current = generateSigningKey();
+const previous = generateSigningKey();
+const CALLOUT = { username: 'concur-callout-user', password: 'Callout-Password-123' };
+
+function essTrigger(parameters: IDataObject = {}, extra: Partial<ConstructorParameters<typeof TriggerHarness>[0]> = {}) {
+	return new TriggerHarness({
+		nodeType: new ConcurTrigger(),
+		parameters: { source: 'eventSubscription', ...parameters },
+		credentials: { concurEventSubscriptionApi: { publicKeys: `${current.publicPem}\n${previous.publicPem}` } },
+		...extra,
+	});
+}
+
+function calloutTrigger() {
+	return new TriggerHarness({
+		nodeType: new ConcurTrigger(),
+		parameters: { source: 'callout' },
+		credentials: { concurCalloutApi: { ...CALLOUT } },
+	});
+}
+
+function signedDelivery(event: IDataObject, key = current.privateKey) {
+	const body = JSON.stringify(event);
+	return { body, headers: essHeaders(body, key) };
+}
+
+describe('Concur Trigger description', () => {
+	const { description, webhookMethods } = new ConcurTrigger();
+
+	it('shows exactly one inbound credential per source, both tested by the node', () => {
+		const shownFor = (source: string) =>
+			description.credentials!.filter((credential) => credential.displayOptions?.show?.source?.includes(source)).map((c) => c.name);
+		expect(shownFor('eventSubscription')).toEqual(['concurEventSubscriptionApi']);
+		expect(shownFor('callout')).toEqual(['concurCalloutApi']);
+		const methods = new ConcurTrigger().methods.credentialTest;
+		for (const credential of description.credentials!) {
+			expect(typeof methods[credential.testedBy as keyof typeof methods]).toBe('function');
+		}
+	});
+
+	it('declares the POST endpoint, the notify alias and both Test Connection GETs, each with lifecycle methods', () => {
+		expect(description.webhooks!.map((webhook) => `${webhook.name} ${webhook.httpMethod} ${webhook.path}`)).toEqual([
+			'default POST webhook',
+			'default POST webhook/concur/v1.0/notify',
+			'setup GET webhook',
+			'setup GET webhook/system/v1.0/testconnection',
+		]);
+		for (const webhook of description.webhooks!) {
+			expect(webhook.responseMode).toBe('onReceived');
+			const group = webhookMethods[webhook.name as keyof typeof webhookMethods];
+			expect(Object.keys(group).sort()).toEqual(['checkExists', 'create', 'delete']);
+		}
+	});
+
+	it('lifecycle methods register nothing, report success and say registration is manual', async () => {
+		const logs: string[] = [];
+		const hook = {
+			getNodeParameter: (name: string) => (name === 'source' ? 'callout' : undefined),
+			logger: { info: (message: string) => logs.push(message) },
+		};
+		expect(await webhookMethods.default.checkExists.call(hook as never)).toBe(true);
+		expect(await webhookMethods.default.create.call(hook as never)).toBe(true);
+		expect(await webhookMethods.setup.delete.call(hook as never)).toBe(true);
+		expect(logs.join('\n')).toMatch(/by hand/);
+	});
+});
+
+describe('credential tests (run locally by the node)', () => {
+	const tests = new ConcurTrigger().methods.credentialTest;
+	const context = {} as ICredentialTestFunctions;
+	const credential = (data: IDataObject) => ({ id: '1', name: 'c', type: 't', data }) as ICredentialsDecrypted;
+
+	it("accepts Concur's published keys and names each key", async () => {
+		const result = await tests.concurEventSubscriptionApiTest.call(context, credential({ publicKeys: CONCUR_PUBLISHED_SIGNING_PEMS }));
+		expect(result.status).toBe('OK');
+		expect(result.message).toMatch(/^2 public key\(s\) parsed: 2048-bit RSA [0-9a-f]{16}, 2048-bit RSA [0-9a-f]{16}$/);
+	});
+
+	it('reports a broken key', async () => {
+		const result = await tests.concurEventSubscriptionApiTest.call(
+			context,
+			credential({ publicKeys: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' }),
+		);
+		expect(result).toMatchObject({ status: 'Error' });
+		expect(result.message).toMatch(/Key 1 is not a valid PEM public key/);
+	});
+
+	it('checks the 10–50 character rule of callout credentials without echoing them', async () => {
+		expect((await tests.concurCalloutApiTest.call(context, credential({ ...CALLOUT }))).status).toBe('OK');
+		const bad = await tests.concurCalloutApiTest.call(context, credential({ username: 'short', password: 'tiny-secret' }));
+		expect(bad.status).toBe('Error');
+		expect(bad.message).toMatch(/User name must be 10 to 50 characters/);
+		expect(bad.message).not.toContain('tiny-secret');
+	});
+});
+
+describe('ESS events', () => {
+	beforeEach(() => forgetAllSeenEvents());
+
+	it('accepts a signed event, answers 200 and outputs the event with convenience fields', async () => {
+		const trigger = essTrigger();
+		const event = expenseStatusChangedEvent();
+		const result = await trigger.call(signedDelivery(event));
+		expect(result.status).toBe(200);
+		expect(result.executed).toBe(true);
+		expect(result.hung).toBe(false);
+		expect(result.items).toEqual([
+			{
+				...event,
+				reportId: 'CB899F7D9F73420A8D8B',
+				companyId: '12fc85ee-6f43-4d85-ba0d-94e844849dc1',
+				href: (event.facts as IDataObject).href,
+				concurCorrelationId: '610425c5-4c2e-4bdb-ab5d-02775e23c7c9',
+			},
+		]);
+	});
+
+	it('outputs requestId for request events and the header as correlationId when the body has none', async () => {
+		const event = requestEvent('statusChange.APPROVED');
+		delete event.correlationId;
+		const result = await essTrigger().call(signedDelivery(event));
+		expect(result.items[0]).toMatchObject({ requestId: '7A1B2C3D', correlationId: '610425c5-4c2e-4bdb-ab5d-02775e23c7c9' });
+		expect(result.items[0].reportId).toBeUndefined();
+	});
+
+	it('accepts an event signed with the previous key (rotation)', async () => {
+		const result = await essTrigger().call(signedDelivery(expenseStatusChangedEvent(), previous.privateKey));
+		expect(result).toMatchObject({ status: 200, executed: true });
+	});
+
+	it('reads the raw body itself when n8n has not stored it yet', async () => {
+		const result = await essTrigger().call({ ...signedDelivery(expenseStatusChangedEvent()), withoutRawBody: true });
+		expect(result).toMatchObject({ status: 200, executed: true });
+	});
+
+	it('verifies the raw bytes, not n8n\'s parsed body (whitespace and key order kept)', async () => {
+		const body = `{ "topic": "public.concur.expense.report",\n  "id": "raw-bytes-1", "eventType": "statusChanged", "facts": {} }`;
+		const result = await essTrigger().call({ body, headers: essHeaders(body, current.privateKey), parsedBody: { other: true } });
+		expect(result).toMatchObject({ status: 200, executed: true });
+		expect(result.items[0].id).toBe('raw-bytes-1');
+	});
+
+	it.each([
+		['a missing signature', (body: string) => ({ 'content-type': 'application/json' }) as Record<string, string>],
+		['a PKCS#1 v1.5 signature', (body: string) => ({ 'concur-signature': signPkcs1(body, current.privateKey) })],
+		['a signature of another key', (body: string) => essHeaders(body, generateSigningKey().privateKey)],
+	])('answers 401 without running for %s', async (_label, headersFor) => {
+		const body = JSON.stringify(expenseStatusChangedEvent());
+		const result = await essTrigger().call({ body, headers: headersFor(body) });
+		expect(result).toMatchObject({ status: 401, executed: false, hung: false, staticDataWritten: false });
+		expect(JSON.parse(result.body)).toEqual({ message: 'Missing or invalid Concur-Signature' });
+	});
+
+	it('answers 401 for a tampered body', async () => {
+		const { body, headers } = signedDelivery(expenseStatusChangedEvent());
+		const result = await essTrigger().call({ body: body.replace('A_PEND', 'A_APPR'), headers });
+		expect(result).toMatchObject({ status: 401, executed: false });
+	});
+
+	it.each([
+		['an array', [{ id: 'x', topic: 't' }]],
+		['an object without id', { topic: 'public.concur.expense.report' }],
+		['an object without topic', { id: 'abc' }],
+		['a string', 'hello'],
+	])('answers 400 for a signed body that is %s', async (_label, value) => {
+		const body = JSON.stringify(value);
+		const result = await essTrigger().call({ body, headers: essHeaders(body, current.privateKey) });
+		expect(result).toMatchObject({ status: 400, executed: false, hung: false });
+	});
+
+	it('answers 400 for signed bytes that are not JSON', async () => {
+		const body = 'id=1&topic=x';
+		const result = await essTrigger().call({ body, headers: essHeaders(body, current.privateKey, { 'content-type': 'text/plain' }) });
+		expect(result).toMatchObject({ status: 400, executed: false });
+	});
+
+	it('answers 200 {} without running or writing static data for a filtered-out event', async () => {
+		const trigger = essTrigger({ transitions: ['expensePaid'], topics: ['public.concur.expense.report'] });
+		const result = await trigger.call(signedDelivery(expenseStatusChangedEvent()));
+		expect(result).toMatchObject({ status: 200, executed: false, hung: false, staticDataWritten: false });
+		expect(JSON.parse(result.body)).toEqual({});
+		const paid = await trigger.call(signedDelivery(expenseStatusChangedEvent({}, { currentPaymentStatus: 'P_PAID' })));
+		expect(paid.executed).toBe(true);
+	});
+
+	it('applies topic, event type and step code filters from the node parameters', async () => {
+		const trigger = essTrigger({
+			topics: [],
+			additionalFilters: { customTopics: 'public.concur.request', eventTypes: 'statusChange.PENDING.ExternalValidation', stepCodes: 'EXTVAL' },
+		});
+		expect((await trigger.call(signedDelivery(expenseStatusChangedEvent()))).executed).toBe(false);
+		expect((await trigger.call(signedDelivery(requestEvent('statusChange.PENDING.ExternalValidation')))).executed).toBe(false);
+		expect(
+			(await trigger.call(signedDelivery(requestEvent('statusChange.PENDING.ExternalValidation', { stepCode: 'EXTVAL' })))).executed,
+		).toBe(true);
+	});
+
+	it('runs once for 24 concurrent deliveries of the same event; the repeats get 200', async () => {
+		const trigger = essTrigger();
+		const delivery = signedDelivery(expenseStatusChangedEvent());
+		const results = await Promise.all(Array.from({ length: 24 }, () => trigger.call(delivery)));
+		expect(results.filter((result) => result.executed)).toHaveLength(1);
+		expect(results.every((result) => result.status === 200 && !result.hung)).toBe(true);
+		expect(results.filter((result) => result.staticDataWritten)).toHaveLength(1);
+	});
+
+	it('drops a redelivery after a restart (static data) and accepts it after the window', async () => {
+		const trigger = essTrigger({ options: { duplicateWindowHours: 72 } });
+		const delivery = signedDelivery(expenseStatusChangedEvent());
+		expect((await trigger.call(delivery)).executed).toBe(true);
+		forgetAllSeenEvents(); // new n8n process
+		expect((await trigger.call(delivery)).executed).toBe(false);
+
+		const realNow = Date.now;
+		try {
+			Date.now = () => realNow() + 73 * 3_600_000;
+			forgetAllSeenEvents();
+			expect((await trigger.call(delivery)).executed).toBe(true);
+		} finally {
+			Date.now = realNow;
+		}
+	});
+
+	it('does not drop repeats when the window is 0 or while listening for a test event', async () => {
+		const delivery = signedDelivery(expenseStatusChangedEvent());
+		const off = essTrigger({ options: { duplicateWindowHours: 0 } });
+		expect((await off.call(delivery)).executed).toBe(true);
+		expect((await off.call(delivery)).executed).toBe(true);
+		const manual = essTrigger({}, { mode: 'manual' });
+		expect((await manual.call(delivery)).executed).toBe(true);
+		expect((await manual.call(delivery)).executed).toBe(true);
+	});
+
+	it('parses the credential keys once for many requests', async () => {
+		clearPublicKeyCache();
+		const trigger = essTrigger();
+		for (let i = 0; i < 5; i++) await trigger.call(signedDelivery(expenseStatusChangedEvent()));
+		expect(cachedKeySetCount()).toBe(1);
+	});
+
+	it('answers 500 (Concur retries) when the credential holds no usable key', async () => {
+		const trigger = new TriggerHarness({
+			nodeType: new ConcurTrigger(),
+			parameters: { source: 'eventSubscription' },
+			credentials: { concurEventSubscriptionApi: { publicKeys: 'not a key' } },
+		});
+		const result = await trigger.call(signedDelivery(expenseStatusChangedEvent()));
+		expect(result).toMatchObject({ status: 500, executed: false, hung: false });
+		expect(capturedLogs.some((line) => line.level === 'error' && /no usable public key/.test(line.message))).toBe(true);
+	});
+
+	it('answers GET on the Test Connection paths with 405 (ESS only POSTs)', async () => {
+		const result = await essTrigger().call({ method: 'GET', path: 'webhook/system/v1.0/testconnection' });
+		expect(result).toMatchObject({ status: 405, executed: false, hung: false });
+		expect(result.headers.allow).toBe('POST');
+	});
+});
+
+describe('legacy callouts', () => {
+	const auth = { authorization: basicAuthorization(CALLOUT.username, CALLOUT.password) };
+
+	it('accepts the documented notification and outputs its fields', async () => {
+		const result = await calloutTrigger().call({
+			headers: { ...auth, 'content-type': 'application/xml' },
+			body: CALLOUT_NOTIFICATION_XML,
+			// What n8n's xml2js parse would hand over: lower-cased tags. The node must not use it.
+			parsedBody: { notification: { eventtype: 'x' } },
+		});
+		expect(result).toMatchObject({ status: 200, executed: true, hung: false });
+		expect(result.items).toEqual([
+			{
+				eventType: 'Report Entered Expense Report Workflow Step - SUBMIT',
+				workflowStep: 'SUBMIT',
+				objectType: 'EXPRPT',
+				objectTypeName: 'Expense Report',
+				objectUri:
+					'https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/3%Rek29$wsIY12Di3LS9$gjei%KL23',
+				reportKey: '3%Rek29$wsIY12Di3LS9$gjei%KL23',
+				eventDateTime: '2012-05-01',
+				eventDateTimeRaw: '2012-05-01',
+				context: null,
+			},
+		]);
+	});
+
+	it.each([['text/xml; charset=utf-8'], ['application/txt'], [undefined]])(
+		'accepts a namespaced notification with content type %s',
+		async (contentType) => {
+			const headers: Record<string, string> = { ...auth };
+			if (contentType) headers['content-type'] = contentType;
+			const result = await calloutTrigger().call({ headers, body: CALLOUT_NOTIFICATION_NAMESPACED_XML });
+			expect(result.executed).toBe(true);
+			expect(result.items[0]).toMatchObject({ eventDateTime: '2012-11-14T19:45:25', workflowStep: 'REPORT SUBMITTED' });
+		},
+	);
+
+	it('accepts notifications on the /concur/v1.0/notify alias', async () => {
+		const result = await calloutTrigger().call({ path: 'webhook/concur/v1.0/notify', headers: auth, body: CALLOUT_NOTIFICATION_XML });
+		expect(result.executed).toBe(true);
+	});
+
+	it.each([
+		['no Authorization header', {}],
+		['a wrong password', { authorization: basicAuthorization(CALLOUT.username, 'Wrong-Password-123') }],
+		['a wrong user name', { authorization: basicAuthorization('someone-else-1', CALLOUT.password) }],
+		['a Bearer token', { authorization: 'Bearer abc.def.ghi' }],
+	])('answers 401 with a Basic challenge for %s', async (_label, headers) => {
+		const result = await calloutTrigger().call({ headers, body: CALLOUT_NOTIFICATION_XML });
+		expect(result).toMatchObject({ status: 401, executed: false, hung: false });
+		expect(result.headers['www-authenticate']).toBe('Basic realm="Concur"');
+	});
+
+	it.each([['webhook'], ['webhook/system/v1.0/testconnection']])(
+		'answers Test Connection (GET %s) with 200 and no execution',
+		async (path) => {
+			const result = await calloutTrigger().call({ method: 'GET', path, headers: auth });
+			expect(result).toMatchObject({ status: 200, executed: false, hung: false, body: 'OK' });
+			const refused = await calloutTrigger().call({ method: 'GET', path });
+			expect(refused).toMatchObject({ status: 401, executed: false });
+		},
+	);
+
+	it.each([
+		['a DTD with an external entity', '<?xml version="1.0"?><!DOCTYPE n [<!ENTITY x SYSTEM "file:///etc/passwd">]><Notification><EventType>&x;</EventType></Notification>'],
+		['an entity bomb', '<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><Notification><Context>&b;</Context></Notification>'],
+		['garbage', '\u0000\u0001garbage'],
+		['JSON', '{"EventType":"x"}'],
+	])('answers 400 for %s and does not run', async (_label, body) => {
+		const result = await calloutTrigger().call({ headers: { ...auth, 'content-type': 'application/xml' }, body });
+		expect(result).toMatchObject({ status: 400, executed: false, hung: false });
+		expect(result.body).not.toContain('/etc/passwd');
+	});
+});

@@ -24,7 +24,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { createRunExecutionData, Workflow } from 'n8n-workflow';
-import { ExecuteContext, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
+import { ErrorReporter, ExecuteContext, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
 
 import { HarnessCredentialsHelper } from './credentials';
 import { HarnessNodeTypes } from './nodeTypes';
@@ -42,6 +42,8 @@ export interface RunWorkflowOptions {
 	 * that credential (unless the node names its own). Reuse a helper to keep the store between runs.
 	 */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Credentials already in the helper's store, by type → id (a later run of the same credential). */
+	credentialIds?: Record<string, string>;
 	credentialsHelper?: HarnessCredentialsHelper;
 	nodeTypes?: HarnessNodeTypes;
 	/** Node to start from; default: the first node without incoming connections. */
@@ -63,6 +65,20 @@ export interface WorkflowResult {
 }
 
 let sharedNodeTypes: HarnessNodeTypes | undefined;
+
+/**
+ * What n8n-core hands its ErrorReporter (node errors, in n8n sent to Sentry and the log). Collected
+ * here instead of printed so test output stays readable; tests may assert on it.
+ */
+export const errorReports: unknown[] = [];
+// n8n-core ships its own copy of @n8n/di: its container is the one the engine reads from.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] })) as typeof import('@n8n/di');
+Container.set(ErrorReporter, {
+	error: (error: unknown) => errorReports.push(error),
+	warn: (warning: unknown) => errorReports.push(warning),
+	info: () => undefined,
+} as unknown as ErrorReporter);
 
 export function getNodeTypes(): HarnessNodeTypes {
 	sharedNodeTypes ??= new HarnessNodeTypes();
@@ -144,10 +160,12 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const nodes = options.nodes.map(completeNode);
 	const connections = options.connections ?? {};
 
-	const credentialIds: Record<string, string> = {};
+	const credentialIds: Record<string, string> = { ...(options.credentialIds ?? {}) };
 	for (const [type, data] of Object.entries(options.credentials ?? {})) {
-		const details = credentialsHelper.store.add(type, data);
-		credentialIds[type] = details.id as string;
+		credentialIds[type] = credentialsHelper.store.add(type, data).id as string;
+	}
+	for (const [type, id] of Object.entries(credentialIds)) {
+		const details: INodeCredentialsDetails = { id, name: credentialsHelper.store.get(id).name };
 		for (const node of nodes) {
 			if (node.credentials?.[type]) continue;
 			if (declaredCredentialNames(nodeTypes, node).includes(type)) {
@@ -198,7 +216,9 @@ export async function runNode(options: {
 	parameters?: IDataObject;
 	items?: IDataObject[];
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	credentialIds?: Record<string, string>;
 	credentialsHelper?: HarnessCredentialsHelper;
+	nodeTypes?: HarnessNodeTypes;
 	typeVersion?: number;
 	name?: string;
 	continueOnFail?: boolean;
@@ -221,7 +241,9 @@ export async function runNode(options: {
 		],
 		connections: { Trigger: { main: [[{ node: name, type: 'main', index: 0 }]] } },
 		credentials: options.credentials,
+		credentialIds: options.credentialIds,
 		credentialsHelper: options.credentialsHelper,
+		nodeTypes: options.nodeTypes,
 	});
 	return { ...result, output: result.items(name), nodeError: result.error(name) };
 }

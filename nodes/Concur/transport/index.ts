@@ -55,6 +55,7 @@ interface HttpFailure {
 	networkMessage?: string;
 	/** Set when the credential's token grant failed (a ConcurTokenError from preAuthentication). */
 	tokenErrorMessage?: string;
+	tokenErrorStage?: string;
 	tokenErrorCorrelationId?: string;
 }
 
@@ -88,6 +89,7 @@ export function extractFailure(error: unknown): HttpFailure {
 			return {
 				headers: {},
 				tokenErrorMessage: String((current as { message?: string }).message ?? ''),
+				tokenErrorStage: (current as { stage?: string }).stage,
 				tokenErrorCorrelationId: (current as { correlationId?: string }).correlationId,
 			};
 		}
@@ -180,6 +182,10 @@ export function retryDelayMs(retry: number, retryAfterMs: number | undefined): n
 	return Math.min(Math.max(floor, retryAfterMs ?? 0), concurRetryPolicy.maxDelayMs);
 }
 
+function describeDuration(ms: number): string {
+	return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} seconds` : `${ms} ms`;
+}
+
 function buildApiError(ctx: ConcurContext, failure: HttpFailure, options: ConcurRequestOptions): NodeApiError {
 	const correlationId =
 		(typeof failure.headers['concur-correlationid'] === 'string'
@@ -191,14 +197,17 @@ function buildApiError(ctx: ConcurContext, failure: HttpFailure, options: Concur
 	let httpCode: string | undefined;
 
 	if (failure.tokenErrorMessage !== undefined) {
-		message = `Concur authentication failed: ${failure.tokenErrorMessage}`;
+		message =
+			failure.tokenErrorStage === 'routing'
+				? failure.tokenErrorMessage
+				: `Concur authentication failed: ${failure.tokenErrorMessage}`;
 	} else if (failure.status === undefined) {
 		const timedOut =
 			failure.networkCode === 'ECONNABORTED' ||
 			failure.networkCode === 'ETIMEDOUT' ||
 			/timeout/i.test(failure.networkMessage ?? '');
 		message = timedOut
-			? `Concur did not answer within ${Math.round(concurRetryPolicy.timeoutMs / 1000)} seconds (${where}): it asks callers to wait 5 minutes before trying again`
+			? `Concur did not answer within ${describeDuration(concurRetryPolicy.timeoutMs)} (${where}): it asks callers to wait 5 minutes before trying again`
 			: `Could not reach Concur (${where}): ${failure.networkCode ?? failure.networkMessage ?? 'unknown network error'}`;
 	} else {
 		httpCode = String(failure.status);

@@ -42,6 +42,9 @@ const CONCUR_HOST_SUFFIXES = ['.concursolutions.com', '.concurcdc.cn'];
  * properties: n8n's NodeApiError would otherwise replace the message with a generic one.
  */
 export class ConcurTokenError extends Error {
+	/** 'token': a grant failed; 'routing': a request was refused before anything was sent. */
+	readonly stage: 'token' | 'routing';
+
 	readonly concurCode?: number;
 
 	readonly httpStatus?: number;
@@ -50,10 +53,11 @@ export class ConcurTokenError extends Error {
 
 	constructor(
 		message: string,
-		details: { concurCode?: number; httpStatus?: number; correlationId?: string } = {},
+		details: { concurCode?: number; httpStatus?: number; correlationId?: string; stage?: 'token' | 'routing' } = {},
 	) {
 		super(message);
 		this.name = 'ConcurTokenError';
+		this.stage = details.stage ?? 'token';
 		this.concurCode = details.concurCode;
 		this.httpStatus = details.httpStatus;
 		this.correlationId = details.correlationId;
@@ -457,6 +461,7 @@ export function routeConcurRequest(
 		if (ownHosts.has(host) || isConcurHost) return absolute;
 		throw new ConcurTokenError(
 			`Refusing to send the Concur access token to ${scheme}://${rawHost}: only Concur hosts and this credential's geolocation receive it.`,
+			{ stage: 'routing' },
 		);
 	};
 

@@ -37,14 +37,17 @@ export class Concur implements INodeType {
 					{
 						name: 'Event Subscription',
 						value: 'eventSubscription',
+						description: 'Event Subscription Service webhooks (needs a Client Credentials credential)',
 					},
 					{
 						name: 'Notification',
 						value: 'notification',
+						description: 'Callout notifications Concur could not deliver',
 					},
 					{
 						name: 'Report',
 						value: 'report',
+						description: 'Expense reports',
 					},
 				],
 				default: 'report',

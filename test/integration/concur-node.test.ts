@@ -5,6 +5,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { concurRetryPolicy } from '../../nodes/Concur/transport';
 import { runNode, runWorkflow } from '../harness/engine';
 import type { ConcurSimulator } from '../simulator';
 import { startSimulator } from '../simulator';
@@ -36,6 +37,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await sim.close();
+});
+
+// Concur sends Retry-After: 0 and the transport waits at least a floor; shrunk so tests stay fast.
+const originalFloor = concurRetryPolicy.retryAfterFloorMs;
+beforeAll(() => {
+	concurRetryPolicy.retryAfterFloorMs = 10;
+});
+afterAll(() => {
+	concurRetryPolicy.retryAfterFloorMs = originalFloor;
 });
 
 beforeEach(() => {
@@ -83,6 +93,21 @@ describe('Report > Get Many', () => {
 		const large = await runConcur({ resource: 'report', operation: 'getAll', returnAll: false, limit: 130, user: 'ALL', filters: {}, simplify: true });
 		expect(large.output).toHaveLength(130);
 		expect(apiRequests('/api/v3.0/expense/reports')).toHaveLength(2);
+	});
+
+	it('rides out a 429 with Retry-After 0 and fails clearly on 503 maintenance', async () => {
+		sim.faults.inject({ status: 429, count: 1, pathPrefix: '/api/v3.0/expense/reports', retryAfter: 0 });
+		const busy = await runConcur({ resource: 'report', operation: 'getAll', returnAll: false, limit: 3, user: 'ALL', filters: {}, simplify: true });
+		expect(busy.nodeError).toBeUndefined();
+		expect(busy.output).toHaveLength(3);
+		expect(apiRequests('/api/v3.0/expense/reports')).toHaveLength(2);
+
+		sim.faults.inject({ status: 503, count: 5, pathPrefix: '/api/v3.0/expense/reports' });
+		sim.requests.length = 0;
+		const down = await runConcur({ resource: 'report', operation: 'getAll', returnAll: true, user: 'ALL', filters: {}, simplify: true });
+		expect(down.nodeError?.message).toMatch(/maintenance/);
+		expect(down.nodeError?.httpCode).toBe('503');
+		expect(apiRequests('/api/v3.0/expense/reports')).toHaveLength(1);
 	});
 
 	it('filters by approval status and modified date in Concur format', async () => {
@@ -247,6 +272,15 @@ describe('Report > Approve and Send Back', () => {
 		expect(result.nodeError).toBeUndefined();
 		expect(result.output).toEqual([{ success: true, reportId: report.id, action: 'approve' }]);
 		expect(sim.reports.get(report.id)!.approvalStatusCode).toBe('A_APPR');
+	});
+
+	it('approves through the legacy WorkflowActionURL', async () => {
+		const report = reportsWith('A_EXTV')[4];
+		const workflowActionUrl = `${LEGACY_HOST}/api/expense/expensereport/v1.1/report/${report.wfKey}/WorkFlowAction`;
+		const result = await runConcur({ resource: 'report', operation: 'approve', api: 'legacy', workflowActionUrl, comment: 'Validated by n8n' });
+		expect(result.nodeError).toBeUndefined();
+		expect(result.output[0]).toEqual(expect.objectContaining({ success: true, action: 'approve', status: 'SUCCESS!' }));
+		expect(sim.reports.get(report.id)!.approvalStatusCode).toBe('A_PEND');
 	});
 
 	it('sends back through v4 with a comment', async () => {

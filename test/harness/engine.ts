@@ -72,7 +72,6 @@ let sharedNodeTypes: HarnessNodeTypes | undefined;
  */
 export const errorReports: unknown[] = [];
 // n8n-core ships its own copy of @n8n/di: its container is the one the engine reads from.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] })) as typeof import('@n8n/di');
 Container.set(ErrorReporter, {
 	error: (error: unknown) => errorReports.push(error),

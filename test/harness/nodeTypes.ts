@@ -36,7 +36,6 @@ function sourceOf(distPath: string): string {
 }
 
 function instantiateExports<T>(file: string, accept: (candidate: unknown) => candidate is T): T[] {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const moduleExports = require(file) as Record<string, unknown>;
 	const found: T[] = [];
 	for (const exported of Object.values(moduleExports)) {

@@ -238,6 +238,19 @@ describe('transport through the engine', () => {
 		expect(body).not.toMatch(/xmlns/);
 	});
 
+	it('a legacy XML <Error> becomes a NodeApiError with Concur’s <Message>', async () => {
+		const { nodeError } = await probe({
+			method: 'GET',
+			url: 'https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/nope$nope%zz',
+			format: 'xml',
+		});
+		const logged = sim.requests.at(-1)!;
+		expect(logged.path).toBe('/api/expense/expensereport/v1.1/reportfulldetails/nope$nope%zz');
+		expect(logged.status).toBe(404);
+		expect(nodeError?.httpCode).toBe('404');
+		expect(nodeError?.message).toBe('Report nope$nope%zz not found');
+	});
+
 	it('follows NextPage until it is empty, and a limit stops early', async () => {
 		const everything = sim.reports.list().length;
 		const all = await probe({ method: 'GET', url: REPORTS, qs: { user: 'ALL', limit: 2 } }, { all: true });

@@ -14,6 +14,7 @@ import {
 	TransitionError,
 	v3Date,
 	v3Timestamp,
+	v3TimestampOrNull,
 	type Home,
 	type ReportAction,
 	type SimReport,
@@ -552,12 +553,12 @@ export function v3Item(sim: ConcurSimulator, report: SimReport): Record<string, 
 		CurrencyCode: report.currency,
 		Country: report.country,
 		CountrySubdivision: null,
-		CreateDate: v3Date(report.createDate),
-		SubmitDate: v3Date(report.submitDate),
-		ProcessingPaymentDate: v3Date(report.processingPaymentDate),
-		PaidDate: v3Date(report.paidDate),
+		CreateDate: v3Timestamp(report.createDate),
+		SubmitDate: v3TimestampOrNull(report.submitDate),
+		ProcessingPaymentDate: v3TimestampOrNull(report.processingPaymentDate),
+		PaidDate: v3TimestampOrNull(report.paidDate),
 		ReceiptsReceived: report.entries.every((e) => e.receiptReceived || !e.receiptRequired),
-		UserDefinedDate: null,
+		UserDefinedDate: v3Date(report.createDate),
 		LastComment: report.comments.length ? report.comments[report.comments.length - 1] : null,
 		OwnerLoginID: owner.loginId,
 		OwnerName: owner.name,
@@ -698,62 +699,108 @@ function yn(value: boolean): string {
 	return value ? 'Y' : 'N';
 }
 
+/** v1.1 date-time form: `yyyy-MM-ddTHH:mm:ss`, UTC, no fraction. */
+function v11DateTime(ms: number): string {
+	return new Date(ms).toISOString().slice(0, 19);
+}
+
+const CURRENCY_NAMES: Record<string, string> = { EUR: 'Euro', GBP: 'Pound Sterling', USD: 'Dollar, United States' };
+
+/**
+ * v1.1 ReportDetails, element order and quirks as in Concur's sample: `xmlns:ns` (the elements
+ * themselves are unqualified), `SubmitDate` 0001-01-01T00:00:00 when never submitted,
+ * `PaidDate i:nil="true"`, empty elements for unused OrgUnit/Custom fields. An entry whose
+ * receipt image is missing has `ImageRequired` Y and an empty `ReceiptImageId`.
+ */
 export function reportFullDetailsXml(sim: ConcurSimulator, report: SimReport): string {
 	const owner = sim.tenant.ownerOf(report);
-	const x = (name: string, value: unknown) => (value === null || value === undefined ? `  <${name} />` : `  <${name}>${escapeXml(value)}</${name}>`);
-	const entries = report.entries
-		.map((e) =>
-			[
-				'    <ExpenseEntry>',
-				`      <RpeKey>${escapeXml(e.rpeKey)}</RpeKey>`,
-				`      <ExpKey>${e.expenseTypeCode}</ExpKey>`,
-				`      <ExpName>${escapeXml(e.expenseTypeName)}</ExpName>`,
-				`      <TransactionDate>${e.transactionDate}T00:00:00</TransactionDate>`,
-				`      <TransactionAmount>${money(e.amount)}</TransactionAmount>`,
-				`      <TransactionCrnCode>${e.currency}</TransactionCrnCode>`,
-				'      <ExchangeRate>1.00000000000000</ExchangeRate>',
-				`      <PostedAmount>${money(e.amount)}</PostedAmount>`,
-				`      <ApprovedAmount>${money(report.approvalStatusCode === 'A_APPR' ? e.amount : 0)}</ApprovedAmount>`,
-				`      <VendorDescription>${escapeXml(e.vendor)}</VendorDescription>`,
-				`      <LocName>${escapeXml(e.location)}</LocName>`,
-				`      <Description>${escapeXml(e.businessPurpose)}</Description>`,
-				`      <IsPersonal>${yn(e.isPersonal)}</IsPersonal>`,
-				`      <ReceiptRequired>${yn(e.receiptRequired)}</ReceiptRequired>`,
-				`      <ReceiptReceived>${yn(e.receiptReceived)}</ReceiptReceived>`,
-				`      <ImageRequired>${yn(e.receiptRequired)}</ImageRequired>`,
-				`      <HasExceptions>${yn(report.exceptions.some((x) => x.objectId === e.rpeKey))}</HasExceptions>`,
-				'    </ExpenseEntry>',
-			].join('\n'),
-		)
-		.join('\n');
+	const total = reportTotal(report);
+	const approved = report.approvalStatusCode === 'A_APPR';
+	const el = (indent: string, name: string, value: unknown) =>
+		value === null || value === undefined || value === '' ? `${indent}<${name} />` : `${indent}<${name}>${escapeXml(value)}</${name}>`;
+	const empties = (indent: string, prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${indent}<${prefix}${i + 1} />`);
+	const entryLines = report.entries.flatMap((e) => {
+		const i = '      ';
+		const hasException = report.exceptions.some((x) => x.objectId === e.rpeKey);
+		return [
+			'    <ExpenseEntry>',
+			el(i, 'ReceiptRequired', yn(e.receiptRequired)),
+			el(i, 'ImageRequired', yn(e.receiptRequired)),
+			el(i, 'EreceiptId', null),
+			...empties(i, 'OrgUnit', 6),
+			...empties(i, 'Custom', 40),
+			el(i, 'RpeKey', e.rpeKey),
+			el(i, 'RptKey', report.rptKey),
+			el(i, 'ExpKey', e.expenseTypeCode),
+			el(i, 'FormKey', 'nnamf5z0cLe4MHs53YwSIjwY0uP8kby5p'),
+			el(i, 'ReceiptImageId', e.receiptReceived ? e.rpeKey.replace(/[^A-Za-z0-9]/g, '').toUpperCase().padEnd(32, '0').slice(0, 32) : null),
+			el(i, 'ExpName', e.expenseTypeName),
+			el(i, 'BusinessPurpose', e.businessPurpose),
+			el(i, 'HasVat', 'N'),
+			el(i, 'ExchangeRate', '1.00000000000000'),
+			el(i, 'TransactionAmount', money(e.amount)),
+			el(i, 'PostedAmount', money(e.amount)),
+			el(i, 'ApprovedAmount', money(approved ? e.amount : 0)),
+			el(i, 'TransactionCurrencyName', CURRENCY_NAMES[e.currency] ?? e.currency),
+			el(i, 'VendorDescription', e.vendor),
+			el(i, 'LocationName', e.location),
+			el(i, 'LocationSubdivision', null),
+			el(i, 'LocationCountry', report.country),
+			el(i, 'SpendCategory', e.expenseTypeName),
+			el(i, 'HasComments', 'N'),
+			el(i, 'CommentCount', 0),
+			el(i, 'PaymentTypeKey', 'CASH'),
+			el(i, 'IsItemized', 'N'),
+			el(i, 'HasExceptions', yn(hasException)),
+			el(i, 'IsPersonal', yn(e.isPersonal)),
+			el(i, 'HasAttendees', 'N'),
+			el(i, 'HasAllocation', 'N'),
+			el(i, 'IsCreditCardCharge', 'N'),
+			el(i, 'AttendeeCount', 0),
+			el(i, 'IsPersonalCardCharge', 'N'),
+			el(i, 'TransactionDate', `${e.transactionDate}T00:00:00`),
+			el(i, 'LastModifiedDate', v11DateTime(report.createDate)),
+			el(i, 'ItemizationList', null),
+			el(i, 'Allocations', null),
+			'    </ExpenseEntry>',
+		];
+	});
+	const r = '  ';
 	return [
-		'<?xml version="1.0" encoding="utf-8"?>',
 		`<ReportDetails xmlns:ns="${NS_EXPENSE}" xmlns:i="${NS_XSI}">`,
-		x('X_UserID', owner.loginId),
-		x('ReportId', report.id),
-		x('ReportName', report.name),
-		x('Purpose', report.purpose),
-		x('ReportDate', v3Date(report.createDate)),
-		x('CreationDate', v3Date(report.createDate)),
-		x('EmployeeName', owner.name),
-		x('CrnCode', report.currency),
-		x('ApsKey', report.approvalStatusCode),
-		x('ApvStatusName', APPROVAL_STATUS_NAMES[report.approvalStatusCode] ?? report.approvalStatusCode),
-		x('PayKey', report.paymentStatusCode),
-		x('PayStatusName', PAYMENT_STATUS_NAMES[report.paymentStatusCode] ?? report.paymentStatusCode),
-		x('SubmitDate', report.submitDate === null ? null : v3Timestamp(report.submitDate).slice(0, 19)),
-		x('PaidDate', report.paidDate === null ? null : v3Timestamp(report.paidDate).slice(0, 19)),
-		x('PolKey', report.policyId),
-		x('RptKey', report.rptKey),
-		x('ReportTotal', money(reportTotal(report))),
-		x('AmountDueEmployee', money(amountDueEmployee(report))),
-		x('EverSentBack', yn(report.everSentBack)),
-		x('HasException', yn(report.exceptions.length > 0)),
-		x('LastComment', report.comments.length ? report.comments[report.comments.length - 1] : null),
-		x('WorkflowActionURL', `${LEGACY_HOST}/api/expense/expensereport/v1.1/report/${report.wfKey}/WorkFlowAction`),
-		`  <Entries Count="${report.entries.length}">`,
-		entries,
-		'  </Entries>',
+		el(r, 'X_UserID', owner.loginId),
+		el(r, 'ReportId', report.id),
+		el(r, 'ReportName', report.name),
+		el(r, 'Purpose', report.purpose),
+		el(r, 'CrnCode', report.currency),
+		el(r, 'ApsKey', report.approvalStatusCode),
+		el(r, 'ReportDate', v3Date(report.createDate)),
+		el(r, 'CreationDate', v11DateTime(report.createDate)),
+		el(r, 'ReceiptImageUrl', null),
+		el(r, 'HasException', yn(report.exceptions.length > 0)),
+		el(r, 'EverSentBack', yn(report.everSentBack)),
+		el(r, 'EmployeeName', owner.name),
+		el(r, 'ApvStatusName', APPROVAL_STATUS_NAMES[report.approvalStatusCode] ?? report.approvalStatusCode),
+		el(r, 'PayKey', report.paymentStatusCode),
+		el(r, 'PayStatusName', PAYMENT_STATUS_NAMES[report.paymentStatusCode] ?? report.paymentStatusCode),
+		report.paidDate === null ? `${r}<PaidDate i:nil="true"/>` : el(r, 'PaidDate', v11DateTime(report.paidDate)),
+		el(r, 'SubmitDate', report.submitDate === null ? '0001-01-01T00:00:00' : v11DateTime(report.submitDate)),
+		el(r, 'EntryCount', report.entries.length),
+		el(r, 'LedgerName', 'DEFAULT'),
+		...empties(r, 'OrgUnit', 6),
+		...empties(r, 'Custom', 20),
+		el(r, 'PolKey', report.policyId),
+		el(r, 'RptKey', report.rptKey),
+		el(r, 'ReportTotal', money(total)),
+		el(r, 'PersonalExpenses', money(total - amountDueEmployee(report))),
+		el(r, 'AmountDueEmployee', money(amountDueEmployee(report))),
+		el(r, 'AmountDueCompanyCard', money(0)),
+		el(r, 'TotalClaimedAmount', money(total)),
+		el(r, 'TotalApprovedAmount', money(approved ? total : 0)),
+		el(r, 'WorkflowActionURL', `${LEGACY_HOST}/api/expense/expensereport/v1.1/report/${report.wfKey}/WorkFlowAction`),
+		`${r}<Entries Count="${report.entries.length}">`,
+		...entryLines,
+		`${r}</Entries>`,
 		'</ReportDetails>',
 	].join('\n');
 }

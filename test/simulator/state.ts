@@ -171,12 +171,23 @@ export function makeReportId(rand: () => number): string {
 	return id;
 }
 
-/** v3 timestamp form: `yyyy-MM-ddTHH:mm:ss.SSS`, UTC, no zone designator. */
+/**
+ * v3 timestamp form, UTC without zone designator, as in Concur's v3 samples
+ * (`"LastModifiedDate": "2016-04-23T02:53:23.7"`): .NET style, the fraction keeps up to three
+ * digits with trailing zeros dropped, and disappears on a whole second.
+ */
 export function v3Timestamp(ms: number): string {
-	return new Date(ms).toISOString().slice(0, 23);
+	const iso = new Date(ms).toISOString();
+	const fraction = iso.slice(20, 23).replace(/0+$/, '');
+	return iso.slice(0, 19) + (fraction ? `.${fraction}` : '');
 }
 
-/** v3 date-only fields (CreateDate, SubmitDate...): `yyyy-MM-ddT00:00:00`. */
+/** Like v3Timestamp, for nullable fields. */
+export function v3TimestampOrNull(ms: number | null): string | null {
+	return ms === null ? null : v3Timestamp(ms);
+}
+
+/** Date-only fields (UserDefinedDate, v1.1 ReportDate...): `yyyy-MM-ddT00:00:00`. */
 export function v3Date(ms: number | null): string | null {
 	return ms === null ? null : new Date(ms).toISOString().slice(0, 10) + 'T00:00:00';
 }
@@ -291,11 +302,15 @@ export class Tenant {
 		];
 		const now = Date.now();
 		const ids: string[] = [];
+		let extvSeen = 0;
 		for (let i = 0; i < count; i++) {
 			const owner = owners[i % owners.length];
 			const [approval, payment] = statuses[i % statuses.length];
 			// Spread over the last 30 days, strictly increasing and always in the past.
-			const modified = now - (count - i) * 37 * 60 * 1000 - 30 * 60 * 1000;
+			let modified = now - (count - i) * 37 * 60 * 1000 - 30 * 60 * 1000;
+			// One report on a whole second and one on a round 10 ms: v3 then shows `…:23` and `…:23.12`.
+			if (i === 0) modified -= modified % 1000;
+			if (i === 1) modified -= modified % 10;
 			const report = this.buildReport(owner, modified - 3 * 24 * 3600 * 1000);
 			report.approvalStatusCode = approval;
 			report.paymentStatusCode = payment;
@@ -304,6 +319,17 @@ export class Tenant {
 			if (payment === 'P_PAID') {
 				report.processingPaymentDate = modified - 24 * 3600 * 1000;
 				report.paidDate = modified;
+			}
+			if (approval === 'A_EXTV') {
+				// Reports waiting for external validation alternate between a clean one (approve path)
+				// and one whose biggest receipt-required entry lacks its receipt (exception/send-back path).
+				extvSeen++;
+				for (const e of report.entries) e.receiptReceived = true;
+				if (extvSeen % 2 === 0) {
+					const biggest = report.entries.reduce((a, b) => (b.amount > a.amount ? b : a));
+					biggest.receiptRequired = true;
+					biggest.receiptReceived = false;
+				}
 			}
 			report.lastModified = modified;
 			this.insert(report);

@@ -40,8 +40,9 @@ describe('v3 reports', () => {
 		const items = await drain(`${sim.baseUrl}/api/v3.0/expense/reports?user=ALL&limit=7`);
 		expect(items).toHaveLength(60);
 		expect(new Set(items.map((i) => i.ID)).size).toBe(60);
-		const keys = items.map((i) => `${i.LastModifiedDate}|${i.ID}`);
-		expect([...keys].sort()).toEqual(keys);
+		const order = items.map((i) => [Date.parse(`${i.LastModifiedDate}Z`), i.ID]);
+		const sorted = [...order].sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] < b[1] ? -1 : 1));
+		expect(order).toEqual(sorted);
 	});
 
 	it('limit is capped at 100 and bad limits/offsets are 400', async () => {
@@ -63,7 +64,18 @@ describe('v3 reports', () => {
 		expect(item.ID).toMatch(/^[0-9A-F]{20}$/);
 		expect(item.URI).toBe(`https://www.concursolutions.com/api/v3.0/expense/reports/${item.ID}`);
 		expect(item.WorkflowActionUrl).toMatch(/^https:\/\/www\.concursolutions\.com\/api\/expense\/expensereport\/v1\.1\/report\/.+\/WorkFlowAction$/);
-		expect(item.LastModifiedDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/);
+		// .NET style as in Concur's samples ("2016-04-23T02:53:23.7"): no zone, trailing zeros dropped.
+		const all = (await get('/api/v3.0/expense/reports?user=ALL&limit=100')).json().Items;
+		for (const report of all) {
+			expect(report.LastModifiedDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{0,2}[1-9])?$/);
+			expect(report.CreateDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{0,2}[1-9])?$/);
+		}
+		expect(all.some((r: any) => !r.LastModifiedDate.includes('.'))).toBe(true);
+		expect(all.some((r: any) => /\.\d{3}$/.test(r.LastModifiedDate))).toBe(true);
+		// The form round-trips as a modifiedDateAfter cursor.
+		const whole = all.find((r: any) => !r.LastModifiedDate.includes('.'));
+		const after = (await get(`/api/v3.0/expense/reports?user=ALL&limit=100&modifiedDateAfter=${whole.LastModifiedDate}`)).json().Items;
+		expect(after[0].ID).toBe(whole.ID);
 	});
 
 	it('filters by status codes, owner and modifiedDateAfter (inclusive), and rejects bad date formats', async () => {
@@ -197,7 +209,14 @@ describe('v1.1 XML', () => {
 		expect(textOf(root, 'ApsKey')).toBe(report.approvalStatusCode);
 		expect(textOf(root, 'ReportTotal')).toMatch(/^\d+\.\d{8}$/);
 		expect(textOf(root, 'WorkflowActionURL')).toBe(`https://www.concursolutions.com/api/expense/expensereport/v1.1/report/${report.wfKey}/WorkFlowAction`);
+		expect(report.approvalStatusCode).toBe('A_NOTF');
+		expect(textOf(root, 'SubmitDate')).toBe('0001-01-01T00:00:00');
+		expect(childNamed(root, 'PaidDate')!.attributes['i:nil']).toBe('true');
 		const entries = childNamed(root, 'Entries')!;
+		const firstEntry = childNamed(entries, 'ExpenseEntry')!;
+		expect(textOf(firstEntry, 'RpeKey')).toBe(report.entries[0].rpeKey);
+		expect(textOf(firstEntry, 'ImageRequired')).toBe(report.entries[0].receiptRequired ? 'Y' : 'N');
+		expect(textOf(firstEntry, 'ReceiptImageId') === '').toBe(!report.entries[0].receiptReceived);
 		expect(entries.attributes.Count).toBe(String(report.entries.length));
 		expect(entries.children.filter((c) => c.name === 'ExpenseEntry')).toHaveLength(report.entries.length);
 		// A percent-decoded form of the key is a different key.

@@ -1,7 +1,7 @@
 // The simulator's OAuth2 endpoint and resource authentication (concur-api.md §4).
 import jwt from 'jsonwebtoken';
 import { startSimulator, type ConcurSimulator } from '../simulator';
-import { appToken, call, companyToken, tokenRequest, userToken } from '../simulator/testing';
+import { appToken, call, companyToken, tokenRequest } from '../simulator/testing';
 
 let sim: ConcurSimulator;
 beforeEach(async () => {

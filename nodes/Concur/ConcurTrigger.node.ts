@@ -119,6 +119,8 @@ export class ConcurTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// An empty 200: Concur needs no body (n8n 2.x would otherwise answer "firstEntryJson").
+				responseData: 'noData',
 				path: 'webhook',
 			},
 			{
@@ -127,6 +129,7 @@ export class ConcurTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				responseData: 'noData',
 				path: 'webhook/concur/v1.0/notify',
 				ndvHideUrl: true,
 			},

@@ -318,7 +318,12 @@ export class TriggerHarness {
 		} else if (returned?.workflowData === undefined) {
 			if (!res.ended) res.status(200).json(returned?.webhookResponse ?? { message: 'Webhook call received' });
 		} else if (!res.ended) {
-			res.status(200).json({ message: 'Workflow was started' });
+			// webhook-on-received-response-extractor: 'noData' → empty body, a custom value as is,
+			// else the node's webhookResponse, else n8n's default message.
+			const responseData = webhookDescription.responseData;
+			if (responseData === 'noData') res.status(200).end();
+			else if (responseData) res.status(200).send(String(responseData));
+			else res.status(200).json(returned.webhookResponse ?? { message: 'Workflow was started' });
 		}
 
 		const staticData = workflow.staticData as IDataObject & { __dataChanged?: boolean };

@@ -121,6 +121,7 @@ describe('ESS events', () => {
 		const event = expenseStatusChangedEvent();
 		const result = await trigger.call(signedDelivery(event));
 		expect(result.status).toBe(200);
+		expect(result.body).toBe(''); // responseData 'noData': Concur needs no body
 		expect(result.executed).toBe(true);
 		expect(result.hung).toBe(false);
 		expect(result.items).toEqual([

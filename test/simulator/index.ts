@@ -82,6 +82,8 @@ export class ConcurSimulator {
 		'NOTIF',
 		'user.read',
 	];
+	/** v3 list results per query, valid while tenant.version is unchanged (see server.ts v3Matches). */
+	readonly v3QueryCache = new Map<string, { version: number; matches: SimReport[] }>();
 	private readonly servers: http.Server[] = [];
 
 	constructor(private readonly options: SimulatorOptions = {}) {

@@ -243,6 +243,8 @@ export class Tenant {
 	/** Every workflow step key ever handed out → report id, so stale keys can be told apart from unknown ones. */
 	private readonly wfKeys = new Map<string, string>();
 	private sorted: SimReport[] = [];
+	/** Bumped on every change; the v3 list caches filtered results per version. */
+	version = 0;
 	private sortedDirty = false;
 	private lastStamp = 0;
 	private rand: () => number;
@@ -338,11 +340,11 @@ export class Tenant {
 		return ids;
 	}
 
-	private buildReport(owner: SimUser, created: number, overrides: Partial<SimReport> = {}): SimReport {
+	private buildReport(owner: SimUser, created: number, overrides: Partial<SimReport> = {}, maxEntries = 4): SimReport {
 		const rand = this.rand;
 		const [city, country, currency] = CITIES[Math.floor(rand() * CITIES.length)];
 		const purpose = PURPOSES[Math.floor(rand() * PURPOSES.length)];
-		const entryCount = 1 + Math.floor(rand() * 4);
+		const entryCount = 1 + Math.floor(rand() * maxEntries);
 		const entries: SimEntry[] = [];
 		for (let e = 0; e < entryCount; e++) {
 			const [code, typeName, vendors, [min, max]] = EXPENSE_TYPES[Math.floor(rand() * EXPENSE_TYPES.length)];
@@ -408,6 +410,7 @@ export class Tenant {
 		this.wfKeys.set(report.wfKey, report.id);
 		this.sorted.push(report);
 		this.sortedDirty = true;
+		this.version++;
 	}
 
 	get reportCount(): number {
@@ -452,11 +455,11 @@ export class Tenant {
 	}
 
 	/** Creates a report (A_NOTF) and queues reportCreated. */
-	createReport(input: { ownerLoginId?: string; name?: string; amount?: number; receipts?: boolean; queue?: boolean } = {}): SimReport {
+	createReport(input: { ownerLoginId?: string; name?: string; amount?: number; receipts?: boolean; queue?: boolean; maxEntries?: number } = {}): SimReport {
 		const owner = this.userByLogin(input.ownerLoginId ?? 'alice@acme-sim.example');
 		if (!owner) throw new TransitionError(`Unknown user ${input.ownerLoginId}`);
 		const now = this.stamp();
-		const report = this.buildReport(owner, now);
+		const report = this.buildReport(owner, now, {}, input.maxEntries);
 		if (input.name) report.name = input.name;
 		if (input.amount !== undefined) {
 			report.entries = report.entries.slice(0, 1);
@@ -539,6 +542,7 @@ export class Tenant {
 		report.lastModified = now;
 		report.reportVersion++;
 		this.sortedDirty = true;
+		this.version++;
 		if (eventType === 'statusChanged') this.newWorkflowKey(report);
 		if (options.queue !== false) {
 			this.queueEvent(eventType, report, previousApproval, previousPayment, stepCode, options.actingUserId ?? null);
@@ -553,6 +557,7 @@ export class Tenant {
 		report.exceptions.push(exception);
 		report.lastModified = this.stamp();
 		this.sortedDirty = true;
+		this.version++;
 		return true;
 	}
 
@@ -562,6 +567,7 @@ export class Tenant {
 		if (report.exceptions.length === before) return false;
 		report.lastModified = this.stamp();
 		this.sortedDirty = true;
+		this.version++;
 		return true;
 	}
 
@@ -572,7 +578,8 @@ export class Tenant {
 	bulk(count: number, action: 'create' | 'submit' = 'create', queueEvents = false): string[] {
 		const ids: string[] = [];
 		for (let i = 0; i < count; i++) {
-			const report = this.createReport({ ownerLoginId: this.users[1 + (i % 3)].loginId, queue: queueEvents });
+			// One entry each keeps 100,000 reports light in memory.
+			const report = this.createReport({ ownerLoginId: this.users[1 + (i % 3)].loginId, queue: queueEvents, maxEntries: 1 });
 			if (action === 'submit') this.applyChange(report.id, 'submit', { queue: queueEvents });
 			ids.push(report.id);
 		}

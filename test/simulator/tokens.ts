@@ -1,6 +1,6 @@
 // OAuth2 side of the simulator: RS256 JWT access tokens, opaque rotating refresh tokens,
 // company request tokens, and the error bodies of concur-api.md §4.2.
-import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 export interface KeyPairPem {
@@ -84,11 +84,18 @@ export class TokenAuthority {
 	issuedAccessTokens = 0;
 	refreshCount = 0;
 
+	/** Parsed once: parsing a PEM on every request costs more than verifying the JWT. */
+	private readonly privateKey: KeyObject;
+	private readonly publicKey: KeyObject;
+
 	constructor(
-		private readonly privateKeyPem: string,
+		privateKeyPem: string,
 		readonly publicKeyPem: string,
 		private readonly appId: string,
-	) {}
+	) {
+		this.privateKey = createPrivateKey(privateKeyPem);
+		this.publicKey = createPublicKey(publicKeyPem);
+	}
 
 	issueAccessToken(type: TokenType, subject: string, geolocation: string, scope: string, companyUuid?: string): string {
 		const now = Math.floor(Date.now() / 1000);
@@ -109,14 +116,14 @@ export class TokenAuthority {
 			'concur.app': this.appId,
 			...(companyUuid ? { 'concur.company': companyUuid } : {}),
 		};
-		return jwt.sign(claims, this.privateKeyPem, { algorithm: 'RS256', keyid: 'concur-simulator-1' });
+		return jwt.sign(claims, this.privateKey, { algorithm: 'RS256', keyid: 'concur-simulator-1' });
 	}
 
 	issueIdToken(type: TokenType, subject: string, geolocation: string, clientId: string): string {
 		const now = Math.floor(Date.now() / 1000);
 		return jwt.sign(
 			{ aud: clientId, sub: subject, iss: geolocation, iat: now, nbf: now - 1, exp: now + this.settings.lifetimeSeconds, 'concur.type': type, 'concur.version': 3 },
-			this.privateKeyPem,
+			this.privateKey,
 			{ algorithm: 'RS256', keyid: 'concur-simulator-1' },
 		);
 	}
@@ -150,7 +157,7 @@ export class TokenAuthority {
 	/** Returns claims, or 'expired' / 'invalid'. */
 	verifyAccessToken(token: string): AccessClaims | 'expired' | 'invalid' {
 		try {
-			const claims = jwt.verify(token, this.publicKeyPem, { algorithms: ['RS256'] }) as unknown as AccessClaims;
+			const claims = jwt.verify(token, this.publicKey, { algorithms: ['RS256'] }) as unknown as AccessClaims;
 			if (this.forcedExpiredJtis.has(claims.jti)) return 'expired';
 			return claims;
 		} catch (error) {

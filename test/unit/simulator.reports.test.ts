@@ -325,6 +325,17 @@ describe('v4', () => {
 		expect(wrongState.json().errorMessage).toMatch(/not in a workflow step/);
 	});
 
+	it('user-context workflow URLs: submit, recall', async () => {
+		const report = sim.reports.create();
+		const submit = await call(`${sim.baseUrl}/expensereports/v4/users/${report.ownerUuid}/reports/${report.id}/submit`, { method: 'PATCH', token });
+		expect(submit.status).toBe(204);
+		expect(report.approvalStatusCode).toBe('A_EXTV');
+		const recall = await call(`${sim.baseUrl}/expensereports/v4/users/${report.ownerUuid}/context/TRAVELER/reports/${report.id}/recall`, { method: 'PATCH', token });
+		expect(recall.status).toBe(204);
+		expect(report.approvalStatusCode).toBe('A_RESU');
+		expect(sim.events.pending().filter((e) => e.facts.reportId === report.id).map((e) => e.facts.stepCode)).toEqual([null, 'EXTVAL', 'RECALL']);
+	});
+
 	it('exceptions: PUT → 200, GET lists, DELETE → 204, unknown code → 400', async () => {
 		const id = sim.seed.reportIds[4];
 		const url = `${sim.baseUrl}/expensereports/v4/reports/${id}/exceptions`;

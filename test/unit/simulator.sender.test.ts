@@ -161,6 +161,28 @@ describe('ESS delivery', () => {
 	});
 });
 
+describe('delivery to ESS subscriptions', () => {
+	it('sends pending events to subscriptions whose topic and filter match the event type', async () => {
+		const all = await receiver();
+		const onlyStatus = await receiver();
+		try {
+			sim.tenant.subscriptions.push(
+				{ id: 'all', topic: 'public.concur.expense.report', filter: '.*', webHookConfig: { endpoint: all.url }, applicationId: sim.seed.applicationId, scope: [], groups: [], companyIds: [] },
+				{ id: 'status', topic: 'public.concur.expense.report', filter: 'statusChanged', webHookConfig: { endpoint: onlyStatus.url }, applicationId: sim.seed.applicationId, scope: [], groups: [], companyIds: [] },
+				{ id: 'other', topic: 'public.test', filter: '.*', webHookConfig: { endpoint: onlyStatus.url }, applicationId: sim.seed.applicationId, scope: [], groups: [], companyIds: [] },
+			);
+			submitNew(); // reportCreated + statusChanged
+			const results = await sim.sendEventsToSubscriptions();
+			expect(results).toHaveLength(3);
+			expect(all.received.map((r) => JSON.parse(r.body.toString()).eventType).sort()).toEqual(['reportCreated', 'statusChanged']);
+			expect(onlyStatus.received.map((r) => JSON.parse(r.body.toString()).eventType)).toEqual(['statusChanged']);
+		} finally {
+			await all.close();
+			await onlyStatus.close();
+		}
+	});
+});
+
 describe('legacy callouts', () => {
 	it('POSTs the Notification XML with HTTP Basic Auth', async () => {
 		const target = await receiver();

@@ -92,6 +92,14 @@ describe('token grants', () => {
 		expect((await call(`${sim.baseUrl}/api/v3.0/expense/reports`, { token: token.access_token })).status).toBe(401);
 	});
 
+	it('refreshing a user token on the wrong geolocation gets code 16 and keeps the refresh token valid', async () => {
+		const token = (await tokenRequest(sim, { grant_type: 'password', username: sim.seed.remoteUsername, password: sim.seed.password }, sim.secondaryBaseUrl)).json();
+		const wrongHost = await tokenRequest(sim, { grant_type: 'refresh_token', refresh_token: token.refresh_token });
+		expect(wrongHost.json()).toMatchObject({ code: 16, geolocation: sim.secondaryBaseUrl });
+		const rightHost = await tokenRequest(sim, { grant_type: 'refresh_token', refresh_token: token.refresh_token }, sim.secondaryBaseUrl);
+		expect(rightHost.status).toBe(200);
+	});
+
 	it('company grant answers with the company geolocation when the company lives elsewhere', async () => {
 		sim.tenant.companyHome = 'secondary';
 		const token = await companyToken(sim);

@@ -360,7 +360,7 @@ async function route(sim: ConcurSimulator, ctx: RequestContext): Promise<void> {
 		authenticate(sim, ctx, 'resource');
 		const report = sim.tenant.reportById(m[1]);
 		if (!report) throw new HttpError(404, `Report ${m[1]} not found`);
-		if (!sim.tenant.removeException(report, decodeURIComponent(m[2]))) throw new HttpError(404, `Exception ${m[2]} not found on report ${m[1]}`);
+		if (!sim.tenant.removeException(report, safeDecode(m[2]))) throw new HttpError(404, `Exception ${m[2]} not found on report ${m[1]}`);
 		return send(ctx, 204, null);
 	}
 
@@ -371,6 +371,15 @@ async function route(sim: ConcurSimulator, ctx: RequestContext): Promise<void> {
 	}
 
 	throw new HttpError(404, `No such resource: ${method} ${path}`);
+}
+
+/** Percent-decodes a path segment (for ids that are not Concur keys); malformed input is a 400. */
+function safeDecode(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		throw new HttpError(400, `Malformed path segment: ${segment}`);
+	}
 }
 
 function requireMethod(ctx: RequestContext, method: string): void {
@@ -531,7 +540,10 @@ export function parseV3Date(name: string, value: string): number {
 	const ms = m
 		? Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), m[7] ? +m[7].padEnd(3, '0') : 0)
 		: NaN;
-	if (!m || Number.isNaN(ms) || new Date(ms).getUTCDate() !== +m[3])
+	// Reject overflowing parts (month 13, hour 25...) instead of letting Date.UTC roll them over.
+	const roundTrip = Number.isNaN(ms) ? '' : new Date(ms).toISOString();
+	const expected = m ? `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}` : '-';
+	if (!m || !roundTrip.startsWith(expected))
 		throw new HttpError(400, `Invalid value for ${name}: ${value}. Use yyyy-MM-dd or yyyy-MM-ddTHH:mm:ss.SSS (UTC)`);
 	return ms;
 }
@@ -1092,7 +1104,7 @@ function essRoute(sim: ConcurSimulator, ctx: RequestContext, claims: AccessClaim
 	}
 	const m = /^\/events\/v4\/subscriptions\/([^/]+)$/.exec(path);
 	if (m) {
-		const id = decodeURIComponent(m[1]);
+		const id = safeDecode(m[1]);
 		const subscription = mine().find((s) => s.id === id);
 		if (method === 'GET') {
 			if (!subscription) throw new HttpError(404, `Subscription '${id}' not found`, { errorId: 'subscription.not.found' });

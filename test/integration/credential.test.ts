@@ -142,6 +142,23 @@ describe('grants through the engine', () => {
 		expectNoSecrets(stale.nodeError, secretsOf(stale.stored));
 	});
 
+	it('after the user edits the credential, the old token is not used: the next call gets a token for the new inputs', async () => {
+		const first = await probe({ method: 'GET', url: REPORTS, qs: { limit: 1 } });
+		// The user switches the saved credential to the password grant; n8n keeps the hidden fields.
+		first.helper.store.edit(first.credentialId, { grantType: 'password', username: sim.seed.username, password: sim.seed.password });
+		sim.requests.length = 0;
+		const second = await probe({ method: 'GET', url: REPORTS, qs: { limit: 1 } }, { helper: first.helper, credentialId: first.credentialId });
+
+		expect(second.nodeError).toBeUndefined();
+		expect(sim.requests.map((request) => [request.method, request.path.split('?')[0], request.authScheme, request.status])).toEqual([
+			['GET', REPORTS, null, 401],
+			['POST', '/oauth2/v0/token', null, 200],
+			['GET', REPORTS, 'Bearer', 200],
+		]);
+		expect(second.stored.tokenSource).not.toBe(first.stored.tokenSource);
+		expect(second.stored.accessToken).not.toBe(first.stored.accessToken);
+	});
+
 	it('a revoked refresh token falls back to the request token while it is inside its 24 h window', async () => {
 		const first = await probe({ method: 'GET', url: REPORTS, qs: { limit: 1 } });
 		sim.tokens.revokeRefreshTokens();

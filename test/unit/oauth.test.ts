@@ -371,6 +371,13 @@ describe('routing and the Authorization header', () => {
 		expect(() => routeConcurRequest(credentials, { method: 'GET', url: 'http://us.api.concursolutions.com/x' })).toThrow(/Refusing/);
 	});
 
+	it('sends no token issued for inputs the user has since edited, so Concur answers 401 and n8n refreshes', () => {
+		const issued = { ...credentials, tokenSource: tokenSourceFingerprint(credentials) };
+		expect(routeConcurRequest(issued, { method: 'GET', url: '/x' }).headers).toEqual({ Authorization: 'Bearer the-access-token' });
+		const edited = { ...issued, companyUuid: 'another-company' };
+		expect(routeConcurRequest(edited, { method: 'GET', url: '/x', headers: { Authorization: 'x' } }).headers).toEqual({});
+	});
+
 	it('accepts the credential’s own custom host over http', () => {
 		const local = { ...credentials, tokenHostUrl: 'custom', customTokenHostUrl: 'http://127.0.0.1:4010', geolocation: 'http://127.0.0.1:4010' };
 		expect(routeConcurRequest(local, { method: 'GET', url: 'http://127.0.0.1:4010/api/v3.0/expense/reports?offset=a$b%c' }).url).toBe(

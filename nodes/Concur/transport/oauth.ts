@@ -473,6 +473,17 @@ export function routeConcurRequest(
 	} else {
 		routed.baseURL = apiHost;
 	}
-	routed.headers = { ...(routed.headers ?? {}), Authorization: `Bearer ${asString(credentials.accessToken)}` };
+	const headers: IDataObject = { ...(routed.headers ?? {}) };
+	const accessToken = asString(credentials.accessToken);
+	const tokenSource = asString(credentials.tokenSource);
+	if (accessToken && tokenSource && tokenSource !== tokenSourceFingerprint(credentials)) {
+		// The user edited the credential after this token was issued (n8n keeps hidden fields on
+		// save). Sending no token makes Concur answer 401, and n8n then runs preAuthentication,
+		// which obtains a token for the new inputs and retries: edits take effect at once.
+		delete headers.Authorization;
+	} else {
+		headers.Authorization = `Bearer ${accessToken}`;
+	}
+	routed.headers = headers;
 	return routed;
 }

@@ -1,0 +1,39 @@
+import { DateTime } from 'luxon';
+
+/** The timestamp format Concur's v3 list filters accept (`modifiedDateAfter` and friends), always UTC. */
+export const CONCUR_DATE_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS";
+
+/** Formats epoch milliseconds as Concur expects them: `yyyy-MM-ddTHH:mm:ss.SSS` in UTC. */
+export function toConcurDate(epochMs: number): string {
+	return DateTime.fromMillis(epochMs, { zone: 'utc' }).toFormat(CONCUR_DATE_FORMAT);
+}
+
+// Concur writes timestamps without a zone ("2026-11-22T20:48:32" or "...32.123") and means UTC.
+// The legacy notification list documents "YYYY-MM-DD:HH:MM:SS", so that shape is accepted too.
+const LEGACY_FORMATS = ['yyyy-MM-dd:HH:mm:ss', 'yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm:ss.SSS'];
+
+/**
+ * Parses a Concur timestamp as UTC and returns epoch milliseconds, or undefined when the value is
+ * not a recognisable date. An explicit zone or offset in the value is honoured.
+ */
+export function parseConcurDate(value: unknown): number | undefined {
+	if (value instanceof Date) {
+		const ms = value.getTime();
+		return Number.isNaN(ms) ? undefined : ms;
+	}
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	if (text === '') return undefined;
+	const iso = DateTime.fromISO(text, { zone: 'utc' });
+	if (iso.isValid) return iso.toMillis();
+	for (const format of LEGACY_FORMATS) {
+		const parsed = DateTime.fromFormat(text, format, { zone: 'utc' });
+		if (parsed.isValid) return parsed.toMillis();
+	}
+	return undefined;
+}
+
+/** Milliseconds in a number of minutes / seconds / days (keeps unit conversions readable). */
+export const minutesToMs = (minutes: number): number => minutes * 60_000;
+export const secondsToMs = (seconds: number): number => seconds * 1_000;
+export const daysToMs = (days: number): number => days * 86_400_000;

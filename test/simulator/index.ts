@@ -1,6 +1,9 @@
 // The Concur simulator: a local stand-in for SAP Concur for tests, benchmarks and the dev
 // playground. See README.md in this folder for the API and the documented behaviour.
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Faults } from './faults';
 import { Sender, type DeliveryResult, type SenderOptions } from './sender';
@@ -21,6 +24,35 @@ export interface SimulatorOptions extends TenantOptions {
 	secondaryPort?: number;
 	/** Sender tuning (backoff, attempts, concurrency, timeout). */
 	sender?: Omit<SenderOptions, 'privateKeyPem'>;
+	/**
+	 * Whether to record this simulator's URL in $TMPDIR/concur-simulator.json (removed on close),
+	 * so `npm run sim -- <command>` finds it without --sim. `npm run sim -- serve` does this.
+	 */
+	announce?: boolean;
+}
+
+/** The file through which the CLI finds a running simulator. */
+export const ANNOUNCE_FILE = path.join(os.tmpdir(), 'concur-simulator.json');
+
+/** Base URL of the simulator recorded in ANNOUNCE_FILE, if its process is still alive. */
+export function readAnnouncedSimulator(): string | undefined {
+	try {
+		const state = JSON.parse(fs.readFileSync(ANNOUNCE_FILE, 'utf8')) as { baseUrl?: string; pid?: number };
+		if (!state.baseUrl || !state.pid) return undefined;
+		process.kill(state.pid, 0); // throws when that process is gone
+		return state.baseUrl;
+	} catch {
+		return undefined;
+	}
+}
+
+export interface AutoDelivery {
+	/** Deliver ESS events to the subscriptions created through PUT /events/v4/subscriptions/webhook. */
+	subscriptions?: boolean;
+	/** Also deliver every ESS event to this URL. */
+	eventsUrl?: string;
+	/** Deliver legacy callouts to this URL with this Basic Auth pair. */
+	callout?: { url: string; user: string; password: string };
 }
 
 export interface SimulatorSeed {
@@ -94,6 +126,7 @@ export class ConcurSimulator {
 		const applicationId = 'b1a2c3d4-0000-4000-8000-5e1f5ac0ffee';
 		this.tokenAuthority = new TokenAuthority(keys.jwt.privateKeyPem, keys.jwt.publicKeyPem, applicationId);
 		this.sender = new Sender({ privateKeyPem: keys.ess.privateKeyPem, ...options.sender });
+		this.tenant.onQueued = () => this.scheduleAutoFlush();
 		const admin = this.tenant.users[0];
 		this.seed = {
 			clientId: 'sim-client-0f3c9a7e',
@@ -133,10 +166,13 @@ export class ConcurSimulator {
 			});
 		this.baseUrl = await listenOne(this.options.port ?? 0, 'primary');
 		this.secondaryBaseUrl = await listenOne(this.options.secondaryPort ?? 0, 'secondary');
+		if (this.options.announce) fs.writeFileSync(ANNOUNCE_FILE, JSON.stringify({ baseUrl: this.baseUrl, pid: process.pid }), { mode: 0o600 });
 		return this;
 	}
 
 	async close(): Promise<void> {
+		this.autoDeliverySettings = undefined;
+		if (this.options.announce && readAnnouncedSimulator() === this.baseUrl) fs.rmSync(ANNOUNCE_FILE, { force: true });
 		this.sender.close();
 		for (const res of this.hungResponses) res.destroy();
 		this.hungResponses.clear();
@@ -263,6 +299,48 @@ export class ConcurSimulator {
 			this.tenant.pendingCallouts = [];
 		}
 		return this.sender.deliverCallouts(url, callouts, auth, (callout) => this.tenant.failCallout(callout));
+	}
+
+	private autoDeliverySettings: AutoDelivery | undefined;
+	private autoFlushScheduled = false;
+
+	/**
+	 * Auto-delivery: after every change, queued ESS events go to the matching ESS subscriptions
+	 * (and/or to `eventsUrl`) and queued callouts to `callout.url`, without an explicit send.
+	 * The playground uses this so a report change reaches n8n by itself.
+	 */
+	readonly autoDelivery = {
+		enable: (settings: AutoDelivery = { subscriptions: true }): void => {
+			this.autoDeliverySettings = settings;
+			this.scheduleAutoFlush();
+		},
+		disable: (): void => {
+			this.autoDeliverySettings = undefined;
+		},
+		settings: (): AutoDelivery | undefined => this.autoDeliverySettings,
+	};
+
+	private scheduleAutoFlush(): void {
+		if (!this.autoDeliverySettings || this.autoFlushScheduled) return;
+		this.autoFlushScheduled = true;
+		setImmediate(() => {
+			this.autoFlushScheduled = false;
+			const settings = this.autoDeliverySettings;
+			if (!settings) return;
+			// Delivery outcomes land in sender.attempts; failures here must not disturb the API.
+			const deliveries: Array<Promise<unknown>> = [];
+			if (this.tenant.pendingEvents.length) {
+				if (settings.eventsUrl) {
+					const events = this.tenant.pendingEvents;
+					if (settings.subscriptions) deliveries.push(this.sendEventsToSubscriptions());
+					else this.tenant.pendingEvents = [];
+					deliveries.push(this.sender.deliverEvents(settings.eventsUrl, events));
+				} else if (settings.subscriptions) deliveries.push(this.sendEventsToSubscriptions());
+			}
+			if (settings.callout && this.tenant.pendingCallouts.length)
+				deliveries.push(this.sendCallouts(settings.callout.url, { user: settings.callout.user, password: settings.callout.password }));
+			for (const delivery of deliveries) delivery.catch((error: Error) => this.internalErrors.push(error));
+		});
 	}
 
 	/** What `serve` prints and GET /_sim/info returns. Contains the seeded (fake) credentials. */

@@ -1183,6 +1183,28 @@ async function adminRoute(sim: ConcurSimulator, ctx: RequestContext): Promise<vo
 		const results = await sim.sendCallouts(url, { user: body.user, password: body.password }, { reportId: typeof body.reportId === 'string' ? body.reportId : undefined });
 		return sendJson(ctx, 200, results);
 	}
+	if (path === '/_sim/auto-deliver' && (method === 'GET' || method === 'POST')) {
+		if (method === 'POST') {
+			if (body.enabled === false) sim.autoDelivery.disable();
+			else {
+				const calloutUrl = typeof body.calloutUrl === 'string' ? body.calloutUrl : undefined;
+				sim.autoDelivery.enable({
+					subscriptions: body.subscriptions !== false,
+					eventsUrl: typeof body.eventsUrl === 'string' ? body.eventsUrl : undefined,
+					callout: calloutUrl
+						? {
+								url: calloutUrl,
+								user: typeof body.user === 'string' ? body.user : sim.seed.calloutUser,
+								password: typeof body.password === 'string' ? body.password : sim.seed.calloutPassword,
+							}
+						: undefined,
+				});
+			}
+		}
+		const settings = sim.autoDelivery.settings();
+		// The callout password is not echoed back.
+		return sendJson(ctx, 200, settings ? { enabled: true, ...settings, callout: settings.callout ? { url: settings.callout.url, user: settings.callout.user } : undefined } : { enabled: false });
+	}
 	if (path === '/_sim/faults' && method === 'GET') return sendJson(ctx, 200, sim.faults.describe());
 	if (path === '/_sim/faults' && method === 'POST') {
 		if (body.status !== undefined) {

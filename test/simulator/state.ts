@@ -256,6 +256,8 @@ export class Tenant {
 	allCallouts: LegacyCallout[] = [];
 	notifications: FailedNotification[] = [];
 	subscriptions: Subscription[] = [];
+	/** Called after an ESS event or callout is queued (the simulator's auto-delivery hooks in here). */
+	onQueued?: () => void;
 	/** Subscription ids owned by other applications (ESS ids are globally unique). */
 	foreignSubscriptionIds = new Set<string>(['taken-by-another-app']);
 
@@ -633,6 +635,7 @@ export class Tenant {
 		};
 		this.pendingEvents.push(event);
 		this.allEvents.push(event);
+		this.onQueued?.();
 		return event;
 	}
 
@@ -663,6 +666,7 @@ export class Tenant {
 		};
 		this.pendingCallouts.push(callout);
 		this.allCallouts.push(callout);
+		this.onQueued?.();
 		return callout;
 	}
 

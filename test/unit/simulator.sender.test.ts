@@ -183,6 +183,38 @@ describe('delivery to ESS subscriptions', () => {
 	});
 });
 
+describe('auto-delivery', () => {
+	it('delivers events to subscriptions and callouts by itself after a change, and stops when disabled', async () => {
+		const hook = await receiver();
+		const callouts = await receiver();
+		try {
+			sim.tenant.subscriptions.push({ id: 'n8n', topic: 'public.concur.expense.report', filter: 'statusChanged', webHookConfig: { endpoint: hook.url }, applicationId: sim.seed.applicationId, scope: [], groups: [], companyIds: [] });
+			const settled = new Promise<void>((resolve) => {
+				const check = setInterval(() => {
+					if (hook.received.length >= 1 && callouts.received.length >= 1) {
+						clearInterval(check);
+						resolve();
+					}
+				}, 5);
+			});
+			sim.autoDelivery.enable({ subscriptions: true, callout: { url: callouts.url, user: 'callout-user-123', password: 'callout-pass-456' } });
+			const id = submitNew();
+			await settled;
+			expect(JSON.parse(hook.received[0].body.toString()).facts).toMatchObject({ reportId: id, stepCode: 'EXTVAL' });
+			expect(callouts.received[0].headers.authorization).toBe('Basic ' + Buffer.from('callout-user-123:callout-pass-456').toString('base64'));
+			expect(sim.events.pending()).toEqual([]);
+
+			sim.autoDelivery.disable();
+			sim.reports.touch(id);
+			await new Promise((resolve) => setImmediate(resolve));
+			expect(sim.events.pending()).toHaveLength(1);
+		} finally {
+			await hook.close();
+			await callouts.close();
+		}
+	});
+});
+
 describe('legacy callouts', () => {
 	it('POSTs the Notification XML with HTTP Basic Auth', async () => {
 		const target = await receiver();

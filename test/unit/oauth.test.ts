@@ -306,6 +306,13 @@ describe('actionable token errors', () => {
 		expect(failure.message).not.toContain('client-secret-value');
 	});
 
+	it('redacts secret values only, not words that happen to be form keywords', async () => {
+		const user = { grantType: 'password', tokenHostUrl: GLZ_TOKEN_HOST, clientId: 'client-id', clientSecret: 'client-secret-value', username: 'jane', password: 'pw-value-123' };
+		const { httpRequest } = tokenEndpoint(oauthError(139, 'password must be changed for pw-value-123'));
+		const failure = (await fetchConcurToken(httpRequest, user).catch((error: unknown) => error)) as Error;
+		expect(failure.message).toContain('"password must be changed for [redacted]"');
+	});
+
 	it('reports an unreachable token host without secrets', async () => {
 		const { httpRequest } = tokenEndpoint(new Error('connect ECONNREFUSED 127.0.0.1:9'));
 		await expect(fetchConcurToken(httpRequest, company)).rejects.toThrow(

@@ -149,6 +149,10 @@ export function redactSecrets(message: string, secrets: unknown[]): string {
 	return redacted;
 }
 
+/** The secret values of a token form (not e.g. grant_type=password, which is a keyword). */
+const secretsOf = (form: Record<string, string>): string[] =>
+	[form.client_secret, form.password, form.refresh_token].filter((value): value is string => !!value);
+
 function parseBody(body: unknown): TokenResponseBody {
 	if (body && typeof body === 'object' && !Buffer.isBuffer(body)) return body as TokenResponseBody;
 	const text = Buffer.isBuffer(body) ? body.toString('utf8') : asString(body);
@@ -241,7 +245,7 @@ async function postTokenOnce(
 		failure = error;
 	}
 	if (failure !== undefined || response === undefined) {
-		const reason = redactSecrets(asString((failure as Error | undefined)?.message), Object.values(form));
+		const reason = redactSecrets(asString((failure as Error | undefined)?.message), secretsOf(form));
 		throw new ConcurTokenError(`Could not reach the Concur token endpoint at ${host}: ${reason}`);
 	}
 	const headers = response?.headers ?? {};
@@ -280,7 +284,7 @@ export async function requestConcurToken(
 		}
 		const description = redactSecrets(
 			asString(body.error_description) || asString(body.error),
-			Object.values(form),
+			secretsOf(form),
 		);
 		const message =
 			status >= 200 && status < 300

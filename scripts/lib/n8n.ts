@@ -95,8 +95,8 @@ export function installPackageTarball(userFolder: string, tarball: string): void
 	const version = (JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8')) as { version: string })
 		.version;
 	const manifestPath = path.join(nodesDir, 'package.json');
-	const manifest = fs.existsSync(manifestPath)
-		? (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { dependencies?: Record<string, string> })
+	const manifest: { dependencies?: Record<string, string>; [key: string]: unknown } = fs.existsSync(manifestPath)
+		? JSON.parse(fs.readFileSync(manifestPath, 'utf8'))
 		: { name: 'installed-nodes', private: true };
 	manifest.dependencies = { ...manifest.dependencies, [PACKAGE_NAME]: version };
 	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
@@ -201,6 +201,13 @@ export class N8nInstance {
 		return ((res.body as { data?: T })?.data ?? res.body) as T;
 	}
 
+	/** Names of the node types n8n loaded (GET /types/nodes.json, as the editor does). */
+	async nodeTypeNames(): Promise<string[]> {
+		const res = await this.request('GET', '/types/nodes.json', { headers: { cookie: this.cookie } });
+		if (res.status !== 200 || !Array.isArray(res.body)) throw new Error(`GET /types/nodes.json → ${res.status}`);
+		return (res.body as Array<{ name: string }>).map((type) => type.name);
+	}
+
 	async login(): Promise<void> {
 		// 1.x before 1.8x used `email`; later versions `emailOrLdapLoginId`.
 		try {
@@ -243,6 +250,26 @@ export class N8nInstance {
 
 	async activateWorkflow(id: string): Promise<void> {
 		await this.api('POST', `/workflows/${id}/activate`);
+	}
+
+	/**
+	 * Waits until n8n serves a production webhook (`path` after /webhook/). n8n 2.x publishes an
+	 * activated workflow asynchronously, so its webhooks answer 404 for a moment after activate.
+	 * A CORS preflight asks n8n which methods the path has without running anything.
+	 */
+	async waitForWebhook(webhookPath: string, method = 'POST', timeoutMs = 30_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const res = await fetch(`${this.baseUrl}/webhook/${webhookPath}`, {
+				method: 'OPTIONS',
+				headers: { origin: this.baseUrl, 'access-control-request-method': method },
+			});
+			await res.arrayBuffer();
+			const allowed = res.headers.get('access-control-allow-methods') ?? '';
+			if (res.status < 400 && allowed.split(/,\s*/).includes(method)) return;
+			if (Date.now() > deadline) throw new Error(`n8n did not register ${method} /webhook/${webhookPath}`);
+			await new Promise((r) => setTimeout(r, 250));
+		}
 	}
 
 	async deactivateWorkflow(id: string): Promise<void> {
@@ -369,10 +396,12 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
-		WEBHOOK_URL: `${baseUrl}/`,
+		// Public base of webhook URLs (renamed in 2.x).
+		...(major >= 2 ? { N8N_WEBHOOK_URL: `${baseUrl}/` } : { WEBHOOK_URL: `${baseUrl}/` }),
 		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
 		N8N_SECURE_COOKIE: 'false',
-		N8N_RUNNERS_ENABLED: 'false',
+		// 1.x: no task runner processes (2.x always has them and deprecates the switch).
+		...(major < 2 ? { N8N_RUNNERS_ENABLED: 'false' } : {}),
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
@@ -395,9 +424,11 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		...(major < 2 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 		...options.env,
 	};
-	// Never let the caller's own n8n settings leak in.
+	// Never let the caller's own n8n settings leak in. NODE_ENV=test (set by jest) makes n8n exit
+	// silently at start.
 	delete env.N8N_CONFIG_FILES;
 	delete env.DB_TYPE;
+	delete env.NODE_ENV;
 
 	const log = fs.openSync(logFile, 'a');
 	const child = spawn(
@@ -439,7 +470,11 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		);
 		await instance.createApiKey();
 	} catch (error) {
+		// Keep the whole log for the post-mortem: stop() removes a temporary user folder.
+		const kept = path.join(os.tmpdir(), `n8n-concur-failed-start-${Date.now()}.log`);
+		fs.copyFileSync(logFile, kept);
 		await instance.stop();
+		(error as Error).message += `\n(full n8n log: ${kept})`;
 		throw error;
 	}
 	return instance;

@@ -3,7 +3,8 @@
  * ~/.cache/n8n-nodes-concur or $N8N_HOST_DIR) and build + pack this package once.
  *
  * E2E_N8N_VERSIONS (comma-separated) narrows the versions; by default 2.40.7 is required and
- * 1.123.81 is tested when it installs here.
+ * 1.123.81 is tested when it installs here. E2E_TARBALL=<path to a .tgz> tests that tarball (e.g.
+ * the one about to be published) instead of building and packing the working tree.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
 
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concur-e2e-pack-'));
 	const [tarball, ...hosts] = await Promise.all([
-		buildAndPack(packDir),
+		process.env.E2E_TARBALL ? Promise.resolve(path.resolve(process.env.E2E_TARBALL)) : buildAndPack(packDir),
 		...versions.map(async (version) => {
 			try {
 				return { version, host: await ensureN8nHost(version) };

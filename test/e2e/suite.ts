@@ -1,0 +1,283 @@
+/**
+ * The end-to-end suite, run once per n8n version (n8n-2.test.ts, n8n-1.test.ts): a real n8n
+ * server with the packed package installed as a community package, the Concur simulator in this
+ * process, credentials and workflows created through n8n's public API, and every claim proven by
+ * executions read back from n8n.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+
+import { startN8n, type N8nInstance, type WorkflowJson } from '../../scripts/lib/n8n';
+import {
+	activateAndWait,
+	createSimulatorCredentials,
+	importExamples,
+	webhookUrl,
+	type PlaygroundCredentials,
+} from '../../scripts/lib/playground';
+import { eventBody, signBody, startSimulator, type ConcurSimulator, type EssEvent } from '../simulator';
+import {
+	actionWorkflow,
+	errorOf,
+	installedHosts,
+	outputOf,
+	packedTarball,
+	pollingWorkflow,
+	triggerWorkflow,
+	waitForExecutions,
+} from './helpers';
+
+const PACKAGE_NODE_TYPES = [
+	'n8n-nodes-concur.concur',
+	'n8n-nodes-concur.concurTrigger',
+	'n8n-nodes-concur.concurPollingTrigger',
+];
+
+export function describeN8n(version: string): void {
+	const entry = installedHosts().find((candidate) => candidate.version === version);
+	if (!entry?.host) {
+		describe(`n8n ${version}`, () => {
+			test.skip(`not tested: ${entry?.skipped ?? 'not requested (E2E_N8N_VERSIONS)'}`, () => undefined);
+		});
+		return;
+	}
+	const host = entry.host;
+
+	describe(`n8n ${version} with the packed n8n-nodes-concur installed as a community package`, () => {
+		let sim: ConcurSimulator;
+		let n8n: N8nInstance;
+		let credentials: PlaygroundCredentials;
+
+		/** Creates and activates a workflow; returns its id and the workflow as sent. */
+		async function deploy(workflow: WorkflowJson): Promise<{ id: string; workflow: WorkflowJson }> {
+			const { id } = await n8n.createWorkflow(workflow);
+			await activateAndWait(n8n, id, workflow);
+			return { id, workflow };
+		}
+
+		/** A fresh report, submitted: it enters external validation (A_EXTV) and queues an ESS event and a callout. */
+		function submittedReport(amount = 120): { id: string; rptKey: string } {
+			const report = sim.reports.create({ amount, receipts: true });
+			sim.reports.submit(report.id);
+			return { id: report.id, rptKey: report.rptKey };
+		}
+
+		function pendingEventFor(reportId: string): EssEvent {
+			const event = sim.events
+				.pending()
+				.filter((candidate) => candidate.facts.reportId === reportId)
+				.pop();
+			if (!event) throw new Error(`no ESS event queued for report ${reportId}`);
+			return event;
+		}
+
+		beforeAll(async () => {
+			sim = await startSimulator({ port: 0, sender: { maxAttempts: 3, backoffMs: () => 100 } });
+			n8n = await startN8n({ host, tarball: packedTarball() });
+			credentials = await createSimulatorCredentials(n8n, sim);
+		}, 300_000);
+
+		afterAll(async () => {
+			await n8n?.stop();
+			await sim?.close();
+		});
+
+		test('n8n loads the package: its node types are listed by the editor API', async () => {
+			const names = (await n8n.nodeTypeNames()).filter((name) => name.startsWith('n8n-nodes-concur.'));
+			expect(names).toEqual(expect.arrayContaining(PACKAGE_NODE_TYPES));
+		});
+
+		test('ESS: a signed event runs the workflow once, its redelivery does not, a bad signature gets 401', async () => {
+			const { id, workflow } = await deploy(triggerWorkflow('eventSubscription', credentials));
+			const url = webhookUrl(n8n, workflow, 'Concur Trigger');
+
+			const first = submittedReport();
+			const event = pendingEventFor(first.id);
+			const [delivered] = await sim.sendEvents(url, { eventIds: [event.id] });
+			expect(delivered).toMatchObject({ delivered: true, lastStatus: 200, attempts: 1 });
+			let executions = await waitForExecutions(n8n, id, 1);
+			expect(executions).toHaveLength(1);
+			expect(executions[0].status).toBe('success');
+			expect(outputOf(executions[0], 'Concur Trigger')).toEqual([
+				expect.objectContaining({ id: event.id, topic: event.topic, reportId: first.id }),
+			]);
+
+			// Concur redelivers the same event (same id, same signed bytes): acknowledged, not run.
+			const [redelivered] = await sim.sendEvents(url, { eventIds: [event.id] });
+			expect(redelivered).toMatchObject({ delivered: true, lastStatus: 200 });
+
+			// A body signed with another key, and one without a signature: 401, nothing runs.
+			const { privateKey: foreignKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+			const second = submittedReport();
+			const secondEvent = pendingEventFor(second.id);
+			const body = eventBody(secondEvent);
+			const forged = await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'concur-signature': signBody(body, foreignKey) },
+				body,
+			});
+			expect(forged.status).toBe(401);
+			const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+			expect(unsigned.status).toBe(401);
+
+			// A genuine new event afterwards runs once more; nothing ran in between.
+			const [sentinel] = await sim.sendEvents(url, { eventIds: [secondEvent.id] });
+			expect(sentinel).toMatchObject({ delivered: true, lastStatus: 200 });
+			executions = await waitForExecutions(n8n, id, 2);
+			expect(executions).toHaveLength(2);
+			expect(outputOf(executions[1], 'Concur Trigger')).toEqual([
+				expect.objectContaining({ id: secondEvent.id, reportId: second.id }),
+			]);
+		});
+
+		test('legacy callout: Basic Auth runs the workflow, Test Connection gets 200, wrong credentials 401', async () => {
+			const { id, workflow } = await deploy(triggerWorkflow('callout', credentials));
+			const base = webhookUrl(n8n, workflow, 'Concur Trigger');
+			const basic = (user: string, password: string) =>
+				'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+			const goodAuth = basic(sim.seed.calloutUser, sim.seed.calloutPassword);
+
+			const testConnection = await fetch(`${base}/system/v1.0/testconnection`, {
+				headers: { authorization: goodAuth },
+			});
+			expect(testConnection.status).toBe(200);
+			const wrongTestConnection = await fetch(`${base}/system/v1.0/testconnection`, {
+				headers: { authorization: basic(sim.seed.calloutUser, 'not-the-password-123') },
+			});
+			expect(wrongTestConnection.status).toBe(401);
+
+			const report = submittedReport();
+			const callout = sim.events.pendingCallouts().find((candidate) => candidate.reportId === report.id);
+			expect(callout).toBeDefined();
+			const refused = await fetch(`${base}/concur/v1.0/notify`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/xml', authorization: basic(sim.seed.calloutUser, 'wrong-password-12') },
+				body: callout!.xml,
+			});
+			expect(refused.status).toBe(401);
+
+			const [delivered] = await sim.sendCallouts(`${base}/concur/v1.0/notify`, undefined, { reportId: report.id });
+			expect(delivered).toMatchObject({ delivered: true, lastStatus: 200 });
+			const executions = await waitForExecutions(n8n, id, 1);
+			expect(executions).toHaveLength(1);
+			expect(executions[0].status).toBe('success');
+			expect(outputOf(executions[0], 'Concur Trigger')).toEqual([
+				expect.objectContaining({ objectType: 'EXPRPT', objectUri: callout!.objectUri, reportKey: report.rptKey }),
+			]);
+		});
+
+		test('polling trigger: picks up a report the simulator moves to A_EXTV, once', async () => {
+			const { id } = await deploy(pollingWorkflow(credentials, 'A_EXTV'));
+			const seen = (executions: Awaited<ReturnType<typeof waitForExecutions>>, reportId: string) =>
+				executions.flatMap((execution) => outputOf(execution, 'Concur Polling Trigger')).filter((item) => item.id === reportId);
+			// Let the activation poll set its cursor, then change a report in Concur.
+			const before = (await n8n.executions(id)).length;
+			const report = submittedReport();
+			let executions = await waitForExecutions(n8n, id, before + 1, 90_000);
+			expect(seen(executions, report.id)).toHaveLength(1);
+			expect(executions.every((execution) => execution.status === 'success')).toBe(true);
+
+			// Polls keep running; a later change is picked up and the first report is not repeated.
+			const later = submittedReport();
+			const deadline = Date.now() + 90_000;
+			while (seen(executions, later.id).length === 0 && Date.now() < deadline) {
+				executions = await waitForExecutions(n8n, id, executions.length + 1, 90_000);
+			}
+			expect(seen(executions, later.id)).toHaveLength(1);
+			expect(seen(executions, report.id)).toHaveLength(1);
+			await n8n.deactivateWorkflow(id);
+		});
+
+		test('action node: get, add exception and approve, across forced token expiry with refresh-token rotation', async () => {
+			const path = `concur-e2e-action-${version.replace(/\./g, '-')}`;
+			const { id } = await deploy(actionWorkflow(credentials, path));
+			const run = async (reportId: string) => await n8n.request('POST', `/webhook/${path}`, { body: { reportId } });
+
+			// 1. First use: the company request token is exchanged.
+			const first = submittedReport(5000);
+			const response = await run(first.id);
+			expect(response.status).toBe(200);
+			let executions = await waitForExecutions(n8n, id, 1);
+			expect(executions[0].status).toBe('success');
+			expect(outputOf(executions[0], 'Get Report')).toEqual([
+				expect.objectContaining({ id: first.id, approvalStatusCode: 'A_EXTV' }),
+			]);
+			let report = sim.reports.get(first.id)!;
+			expect(report.exceptions).toEqual(
+				expect.arrayContaining([expect.objectContaining({ exceptionCode: 'OVERLIMIT', source: 'v4' })]),
+			);
+			expect(report.approvalStatusCode).toBe('A_PEND');
+			const afterFirst = sim.tokens.describe();
+			expect(afterFirst.activeRefreshTokens).toBe(1);
+
+			// 2. Every access token expires (answered 401): n8n refreshes, Concur rotates the refresh token.
+			sim.tokens.setExpiredStatus(401);
+			sim.tokens.expireAll();
+			const second = submittedReport(80);
+			expect((await run(second.id)).status).toBe(200);
+			executions = await waitForExecutions(n8n, id, 2);
+			expect(executions[1].status).toBe('success');
+			expect(sim.reports.get(second.id)!.approvalStatusCode).toBe('A_PEND');
+			const afterSecond = sim.tokens.describe();
+			expect(afterSecond.refreshes).toBe(afterFirst.refreshes + 1);
+			expect(afterSecond.activeRefreshTokens).toBe(1);
+
+			// 3. The request token can no longer be exchanged, tokens expire again (answered 403 this
+			// time): only the rotated refresh token n8n persisted in the credential can work.
+			sim.tenant.requestTokenIssuedAt = Date.now() - 25 * 3600 * 1000;
+			sim.tokens.setExpiredStatus(403);
+			sim.tokens.expireAll();
+			const third = submittedReport(60);
+			const thirdResponse = await run(third.id);
+			executions = await waitForExecutions(n8n, id, 3);
+			expect(errorOf(executions[2])).toBeUndefined();
+			expect(thirdResponse.status).toBe(200);
+			expect(executions[2].status).toBe('success');
+			report = sim.reports.get(third.id)!;
+			expect(report.approvalStatusCode).toBe('A_PEND');
+			expect(outputOf(executions[2], 'Approve')).toHaveLength(1);
+			const afterThird = sim.tokens.describe();
+			expect(afterThird.refreshes).toBe(afterSecond.refreshes + 1);
+			expect(afterThird.activeRefreshTokens).toBe(1);
+			sim.tokens.setExpiredStatus(401);
+			await n8n.deactivateWorkflow(id);
+		});
+
+		test('examples import through the public API and activate; the ESS example posts a chat summary', async () => {
+			sim.tenant.requestTokenIssuedAt = Date.now();
+			const messages: string[] = [];
+			const http = await import('node:http');
+			const chat = http.createServer((req, res) => {
+				const chunks: Buffer[] = [];
+				req.on('data', (chunk: Buffer) => chunks.push(chunk));
+				req.on('end', () => {
+					messages.push(Buffer.concat(chunks).toString('utf8'));
+					res.writeHead(200, { 'content-type': 'application/json' });
+					res.end('{"ok":true}');
+				});
+			});
+			await new Promise<void>((resolve) => chat.listen(0, '127.0.0.1', resolve));
+			const chatUrl = `http://127.0.0.1:${(chat.address() as { port: number }).port}/chat`;
+			try {
+				const examples = await importExamples(n8n, credentials, { chatWebhookUrl: chatUrl });
+				expect(examples.length).toBeGreaterThanOrEqual(3);
+				for (const example of examples) {
+					expect({ file: example.file, error: example.activationError }).toEqual({ file: example.file, error: undefined });
+				}
+				const ess = examples.find((example) => example.file.startsWith('01-'))!;
+				const url = webhookUrl(n8n, ess.workflow, 'Concur Trigger');
+				const report = submittedReport(321);
+				const event = pendingEventFor(report.id);
+				const [delivered] = await sim.sendEvents(url, { eventIds: [event.id] });
+				expect(delivered).toMatchObject({ delivered: true, lastStatus: 200 });
+				const executions = await waitForExecutions(n8n, ess.id, 1);
+				expect(errorOf(executions[0])).toBeUndefined();
+				expect(messages).toHaveLength(1);
+				const text = (JSON.parse(messages[0]) as { text: string }).text;
+				expect(text).toContain(sim.reports.get(report.id)!.name);
+				expect(text).toContain(report.id);
+			} finally {
+				await new Promise<void>((resolve) => chat.close(() => resolve()));
+			}
+		});
+	});
+}

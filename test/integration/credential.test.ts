@@ -321,6 +321,21 @@ describe('transport through the engine', () => {
 		expectNoSecrets(nodeError, secretsOf(stored));
 	});
 
+	it('a 403 that is not about the token: one refresh and one retry (n8n cannot tell), then Concur’s own message', async () => {
+		const { nodeError } = await probe(
+			{ method: 'GET', url: '/events/v4/topics' },
+			{ credentials: concurCredentials(sim, 'companyRequestToken') },
+		);
+		expect(nodeError?.message).toBe('This API requires an application (client credentials) token');
+		expect(nodeError?.httpCode).toBe('403');
+		expect(sim.requests.map((request) => [request.path, request.status])).toEqual([
+			['/oauth2/v0/token', 200],
+			['/events/v4/topics', 403],
+			['/oauth2/v0/token', 200],
+			['/events/v4/topics', 403],
+		]);
+	});
+
 	it('never sends the token to a host that is not Concur', async () => {
 		const { nodeError } = await probe({ method: 'GET', url: 'https://attacker.example/api' });
 		expect(nodeError?.message).toMatch(/^Refusing to send the Concur access token to https:\/\/attacker\.example/);

@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { parseConcurDate, toConcurDate } from './dates';
 
 /*
@@ -256,4 +258,44 @@ export function selectNotifications<T extends NotificationRow>(
 	const next = enforceKeyCap({ version: 1 as const, floor: state.floor, keys }, maxKeys);
 	// Past the cap only the newest are remembered and emitted; the rest waits behind the floor.
 	return { fresh: fresh.filter((n) => String(n.NotificationURI) in next.keys), next };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Shapes of what Concur returns, read defensively.
+
+export type ReportEvent = 'created' | 'updated' | 'createdOrUpdated';
+
+/**
+ * Created or updated, as Cloud Elements' poller decides it: a report whose last modification is
+ * within `toleranceMs` of its creation is new. Without usable dates it counts as updated.
+ */
+export function classifyReportChange(row: { CreateDate?: unknown; LastModifiedDate?: unknown }, toleranceMs: number): 'created' | 'updated' {
+	const created = parseConcurDate(row.CreateDate);
+	const modified = parseConcurDate(row.LastModifiedDate);
+	if (created === undefined || modified === undefined) return 'updated';
+	return Math.abs(modified - created) <= toleranceMs ? 'created' : 'updated';
+}
+
+const isObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `{Items, NextPage}` of a v3 list; NextPage is absent, null or '' on the last page. */
+export function reportPageOf(body: unknown): { items: IDataObject[]; nextPage?: string } {
+	if (!isObject(body)) return { items: [] };
+	const items = Array.isArray(body.Items) ? body.Items.filter(isObject) : [];
+	const nextPage = typeof body.NextPage === 'string' && body.NextPage.trim() !== '' ? body.NextPage : undefined;
+	return { items, nextPage };
+}
+
+/**
+ * The FAILED notification list: a JSON array, or the XML `NotificationList` read as JSON (one
+ * `Notification` is an object, several an array).
+ */
+export function notificationsOf(body: unknown): IDataObject[] {
+	if (Array.isArray(body)) return body.filter(isObject);
+	if (!isObject(body)) return [];
+	const list: IDataObject = isObject(body.NotificationList) ? body.NotificationList : body;
+	const entries = list.Notification;
+	if (Array.isArray(entries)) return entries.filter(isObject);
+	return isObject(entries) ? [entries] : [];
 }

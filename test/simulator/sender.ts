@@ -55,9 +55,9 @@ export function eventBody(event: EssEvent): Buffer {
 }
 
 /** base64 RSASSA-PSS SHA-256 / MGF1-SHA-256 / maximum salt length over `body`. */
-export function signBody(body: Buffer, privateKey: KeyObject): string {
+export function signBody(body: Buffer, privateKey: KeyObject | string): string {
 	return sign('sha256', body, {
-		key: privateKey,
+		key: typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey,
 		padding: constants.RSA_PKCS1_PSS_PADDING,
 		saltLength: constants.RSA_PSS_SALTLEN_MAX_SIGN,
 	}).toString('base64');

@@ -142,6 +142,12 @@ describe('concurApiRequest', () => {
 		expect(JSON.stringify(result)).toBe(JSON.stringify({ Message: 'SUCCESS!', Status: 'SUCCESS!' }));
 	});
 
+	it('still returns clean JSON when a legacy endpoint answers XML to a JSON request', async () => {
+		const { ctx } = context({ body: '<?xml version="1.0"?><Notifications xmlns="http://www.concursolutions.com/api/notification/2012/06"><Notification><ID>n1</ID></Notification></Notifications>' });
+		const result = await concurApiRequest.call(ctx, { method: 'GET', url: '/api/platform/notifications/v1.0/notification' });
+		expect(JSON.stringify(result)).toBe(JSON.stringify({ Notification: { ID: 'n1' } }));
+	});
+
 	it('sends an object body as JSON and answers {} for 204', async () => {
 		const { ctx, calls } = context({ statusCode: 204, body: '' });
 		const result = await concurApiRequest.call(ctx, { method: 'PATCH', url: '/expensereports/v4/reports/r/approve', body: { comment: 'ok' } });

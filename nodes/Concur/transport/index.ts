@@ -266,11 +266,13 @@ function parseJsonBody(body: unknown): unknown {
 	return body;
 }
 
-/** Calls Concur once (plus bounded 429 retries) and returns the parsed body ({} for 204). */
+/**
+ * Calls Concur once (plus bounded 429 retries) and returns the parsed body ({} for 204). The result
+ * is `unknown`: each operation knows (and casts to) the shape of its endpoint.
+ */
 export async function concurApiRequest(
 	this: ConcurContext,
 	options: ConcurRequestOptions,
-	// The parsed body; each operation knows (and casts to) the shape of its endpoint.
 ): Promise<unknown> {
 	const format = options.format ?? 'json';
 	const isXmlBody = typeof options.body === 'string';
@@ -318,7 +320,9 @@ export async function concurApiRequest(
 		}
 		const body = response?.body;
 		if (response?.statusCode === 204) return {};
-		return format === 'xml' ? parseXmlBody(this, body, options) : parseJsonBody(body);
+		// Some legacy endpoints answer XML whatever Accept says: it still comes back as clean JSON.
+		const answeredXml = format === 'xml' || asText(body).trimStart().startsWith('<');
+		return answeredXml ? parseXmlBody(this, body, options) : parseJsonBody(body);
 	}
 }
 

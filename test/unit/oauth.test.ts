@@ -134,6 +134,25 @@ describe('company request token grant', () => {
 		expect(state.rotatedRefreshToken).toBe('refresh-9');
 	});
 
+	it('asks to reconnect when the fallback to the request token fails too', async () => {
+		const exchangedAt = Date.parse('2026-01-01T00:00:00Z');
+		const { calls, httpRequest } = tokenEndpoint(
+			oauthError(108, 'bad or expired refresh token'),
+			oauthError(5, 'Incorrect Credentials. Please Retry'),
+		);
+		const stored = {
+			...company,
+			rotatedRefreshToken: 'refresh-dead',
+			geolocation: 'https://us.api.concursolutions.com',
+			tokenSource: tokenSourceFingerprint(company),
+			requestTokenExchangedAt: new Date(exchangedAt).toISOString(),
+		};
+		await expect(fetchConcurToken(httpRequest, stored, exchangedAt + 60_000)).rejects.toThrow(
+			/reconnect the company through App Center and paste a new request token/,
+		);
+		expect(calls.map((call) => call.form.grant_type)).toEqual(['refresh_token', 'password']);
+	});
+
 	it('asks to reconnect through App Center when the refresh token is rejected after the window', async () => {
 		const exchangedAt = Date.parse('2026-01-01T00:00:00Z');
 		const { calls, httpRequest } = tokenEndpoint(oauthError(108, 'bad or expired refresh token'));

@@ -299,9 +299,7 @@ export async function requestConcurToken(
 }
 
 /** Runs a grant and hands back its error instead of throwing, so callers can fall back. */
-async function attempt(
-	grant: () => Promise<TokenGrantResult>,
-): Promise<{ result?: TokenGrantResult; error?: unknown }> {
+async function attempt<T>(grant: () => Promise<T>): Promise<{ result?: T; error?: unknown }> {
 	try {
 		return { result: await grant() };
 	} catch (error) {
@@ -378,7 +376,11 @@ export async function fetchConcurToken(
 					throw refreshed.error;
 				}
 				// The request token is still inside its 24 h window: exchanging it again is allowed.
-				return await exchangeRequestToken();
+				const exchanged = await attempt(exchangeRequestToken);
+				if (exchanged.result) return exchanged.result;
+				// The window is counted from our first exchange, so the token may be older than that:
+				// the refresh-token failure is then the one that tells the user what to do.
+				throw refreshed.error;
 			}
 			if (!companyUuid || !requestToken) {
 				throw new ConcurTokenError(

@@ -1,0 +1,138 @@
+/**
+ * Runs a polling trigger the way an active n8n workflow does: n8n-core's real `PollContext`
+ * (request helpers, credentials through the harness credentials helper, static data) handed to
+ * n8n-core's `TriggersAndPollers.runPollFunction`, the function n8n's poll scheduler calls.
+ *
+ * Like n8n, one long-lived `Workflow` holds the node's static data between polls, so a node that
+ * changed its state and then failed would keep that change (the tests would see it). After every
+ * poll the static data also makes the JSON round trip n8n's database save makes.
+ *
+ *   const trigger = new PollHarness({ parameters, credentials: { concurOAuth2Api: {...} } });
+ *   trigger.budgetMs = 0;                 // getPollBudgetMs() answer; undefined = n8n without it
+ *   const { items, error } = await trigger.poll();           // mode 'trigger'
+ *   await trigger.poll('manual');                            // "Fetch test event"
+ *   trigger.nodeState()                                      // the node's static data (plain JSON)
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+import { PollContext, runPollInStagingScope, TriggersAndPollers } from 'n8n-core';
+
+import { HarnessCredentialsHelper, createAdditionalData, getNodeTypes } from './engine';
+import { PACKAGE_NAME } from './nodeTypes';
+
+// n8n-core's own DI container (the engine reads its services from there).
+const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] })) as typeof import('@n8n/di');
+
+export interface PollHarnessOptions {
+	/** Node type name without the package prefix; default the Concur Polling Trigger. */
+	type?: string;
+	name?: string;
+	parameters: IDataObject;
+	/** Credentials by type, stored once in the helper and attached to the node. */
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	credentialsHelper?: HarnessCredentialsHelper;
+	/** Static data to start with (as stored by n8n: `{ 'node:<name>': {...} }`). */
+	staticData?: IDataObject;
+}
+
+export interface PollOutcome {
+	/** The items of the first output, or null when the poll returned null. */
+	items: IDataObject[] | null;
+	error?: Error & IDataObject;
+}
+
+export class PollHarness {
+	/** What getPollBudgetMs() answers; undefined removes the method (n8n before 2.41). */
+	budgetMs: number | undefined = 5 * 60_000;
+
+	readonly credentialsHelper: HarnessCredentialsHelper;
+	readonly node: INode;
+	private workflow: Workflow;
+
+	constructor(options: PollHarnessOptions) {
+		this.credentialsHelper = options.credentialsHelper ?? new HarnessCredentialsHelper();
+		const credentials: INode['credentials'] = {};
+		for (const [type, data] of Object.entries(options.credentials)) {
+			const stored = this.credentialsHelper.store.add(type, data);
+			credentials[type] = { id: stored.id as string, name: stored.name };
+		}
+		this.node = {
+			id: 'poll-node',
+			name: options.name ?? 'Concur Polling Trigger',
+			type: `${PACKAGE_NAME}.${options.type ?? 'concurPollingTrigger'}`,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: options.parameters as INode['parameters'],
+			credentials,
+		};
+		this.workflow = new Workflow({
+			id: 'poll-workflow',
+			name: 'Poll harness workflow',
+			nodes: [this.node],
+			connections: {},
+			active: true,
+			nodeTypes: getNodeTypes(),
+			staticData: options.staticData ?? {},
+			settings: { executionOrder: 'v1' },
+		});
+	}
+
+	/** The node's static data as plain JSON (what n8n would have stored). */
+	nodeState(): IDataObject {
+		const data = JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+		return (data[`node:${this.node.name}`] as IDataObject | undefined) ?? {};
+	}
+
+	/** Replaces the node's parameters (e.g. a user editing the node between polls). */
+	setParameters(parameters: IDataObject): void {
+		this.node.parameters = parameters as INode['parameters'];
+	}
+
+	async poll(mode: WorkflowExecuteMode = 'trigger'): Promise<PollOutcome> {
+		const additionalData = createAdditionalData(this.credentialsHelper, this.workflow, mode);
+		const context = new PollContext(
+			this.workflow,
+			this.node,
+			additionalData,
+			mode,
+			mode === 'manual' ? 'manual' : 'activate',
+		);
+		if (this.budgetMs === undefined) {
+			Object.defineProperty(context, 'getPollBudgetMs', { value: undefined });
+		} else {
+			const budget = this.budgetMs;
+			Object.defineProperty(context, 'getPollBudgetMs', { value: () => budget });
+		}
+		let outcome: PollOutcome;
+		try {
+			const result = (await runPollInStagingScope(context, async () =>
+				await Container.get(TriggersAndPollers).runPollFunction(this.workflow, this.node, context),
+			)) as INodeExecutionData[][] | null;
+			outcome = { items: result ? (result[0] ?? []).map((item) => item.json) : null };
+		} catch (error) {
+			outcome = { items: null, error: error as Error & IDataObject };
+		}
+		// n8n saves static data as JSON; a value that does not survive that would be lost there too.
+		this.workflow.staticData = this.reloaded();
+		return outcome;
+	}
+
+	private reloaded(): Workflow['staticData'] {
+		const saved = JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+		const fresh = new Workflow({
+			id: this.workflow.id,
+			nodes: [this.node],
+			connections: {},
+			active: true,
+			nodeTypes: getNodeTypes(),
+			staticData: saved,
+		});
+		return fresh.staticData;
+	}
+}

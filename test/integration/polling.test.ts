@@ -1,0 +1,294 @@
+/**
+ * The Concur Polling Trigger through n8n-core's real PollContext (test/harness/poll.ts) against the
+ * Concur simulator: every option, first-run modes, manual mode, failures and the poll budget.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { parseConcurDate, toConcurDate } from '../../nodes/Concur/helpers/dates';
+import { concurRetryPolicy } from '../../nodes/Concur/transport';
+import { concurCredentials } from '../harness/concurCredentials';
+import { PollHarness } from '../harness/poll';
+import type { ConcurSimulator } from '../simulator';
+import { startSimulator } from '../simulator';
+
+let sim: ConcurSimulator;
+const originalPolicy = { ...concurRetryPolicy };
+
+beforeAll(() => {
+	concurRetryPolicy.retryAfterFloorMs = 5;
+	concurRetryPolicy.timeoutMs = 1_000;
+});
+afterAll(() => {
+	Object.assign(concurRetryPolicy, originalPolicy);
+});
+
+beforeEach(async () => {
+	sim = await startSimulator({ port: 0 });
+});
+afterEach(async () => {
+	await sim.close();
+});
+
+function trigger(parameters: IDataObject): PollHarness {
+	return new PollHarness({ parameters, credentials: { concurOAuth2Api: concurCredentials(sim) } });
+}
+
+const ids = (items: IDataObject[] | null) => (items ?? []).map((item) => item.ID as string);
+const listRequests = () => sim.requests.filter((r) => r.path === '/api/v3.0/expense/reports');
+
+describe('expense reports: first run', () => {
+	it('start from now: remembers what exists, emits only later changes, each once', async () => {
+		// Tolerance 0: the submit a few milliseconds after creation counts as an update.
+		const poller = trigger({ resource: 'expenseReport', options: { createdToleranceSeconds: 0 } });
+		const first = await poller.poll();
+		expect(first.error).toBeUndefined();
+		expect(first.items).toBeNull();
+		expect(poller.nodeState().expenseReportCursor).toBeDefined();
+
+		const created = sim.reports.create({ ownerLoginId: 'alice@acme-sim.example' });
+		const second = await poller.poll();
+		expect(ids(second.items)).toEqual([created.id]);
+		expect(second.items?.[0].event).toBe('created');
+		expect((await poller.poll()).items).toBeNull();
+
+		sim.reports.submit(created.id);
+		const third = await poller.poll();
+		expect(ids(third.items)).toEqual([created.id]);
+		expect(third.items?.[0].event).toBe('updated');
+		expect(third.items?.[0].ApprovalStatusCode).toBe('A_EXTV');
+	});
+
+	it('the watermark is the newest LastModifiedDate seen, not the clock', async () => {
+		const poller = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 2 });
+		await poller.poll();
+		const newest = Math.max(...sim.reports.list().map((r) => r.lastModified));
+		const cursor = poller.nodeState().expenseReportCursor as IDataObject;
+		expect(cursor.watermark).toBe(newest);
+	});
+
+	it('backfill: emits what changed in the last N days, then nothing again', async () => {
+		const poller = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 2 });
+		const first = await poller.poll();
+		const expected = sim.reports.list().filter((r) => r.lastModified >= Date.now() - 2 * 86_400_000);
+		expect(new Set(ids(first.items))).toEqual(new Set(expected.map((r) => r.id)));
+		expect(expected.length).toBeGreaterThan(5);
+		expect((await poller.poll()).items).toBeNull();
+	});
+
+	it('from a date: emits changes from that moment on, inclusive', async () => {
+		const ordered = sim.reports.list();
+		const from = ordered[6];
+		const poller = trigger({ resource: 'expenseReport', firstRun: 'date', startDate: toConcurDate(from.lastModified) });
+		const first = await poller.poll();
+		expect(ids(first.items)).toEqual(ordered.slice(6).map((r) => r.id));
+	});
+
+	it('rejects a start date that is not a date', async () => {
+		const poller = trigger({ resource: 'expenseReport', firstRun: 'date', startDate: 'soon' });
+		const outcome = await poller.poll();
+		expect(outcome.error?.message).toMatch(/Start Date "soon" is not a valid date/);
+	});
+});
+
+describe('expense reports: events and filters', () => {
+	it('created / updated / both, decided from CreateDate vs LastModifiedDate with the tolerance', async () => {
+		const pollers = {
+			created: trigger({ resource: 'expenseReport', event: 'created' }),
+			updated: trigger({ resource: 'expenseReport', event: 'updated' }),
+			both: trigger({ resource: 'expenseReport' }),
+		};
+		for (const p of Object.values(pollers)) await p.poll();
+		const fresh = sim.reports.create();
+		const old = sim.reports.list()[0];
+		sim.reports.touch(old.id);
+		expect(ids((await pollers.created.poll()).items)).toEqual([fresh.id]);
+		expect(ids((await pollers.updated.poll()).items)).toEqual([old.id]);
+		expect(new Set(ids((await pollers.both.poll()).items))).toEqual(new Set([fresh.id, old.id]));
+	});
+
+	it('a wide tolerance counts a quick edit after creation as created', async () => {
+		const wide = trigger({ resource: 'expenseReport', event: 'created', options: { createdToleranceSeconds: 3600 } });
+		const strict = trigger({ resource: 'expenseReport', event: 'created', options: { createdToleranceSeconds: 0 } });
+		await wide.poll();
+		await strict.poll();
+		const report = sim.reports.create();
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		sim.reports.touch(report.id);
+		expect(ids((await wide.poll()).items)).toEqual([report.id]);
+		expect((await strict.poll()).items).toBeNull();
+	});
+
+	it('approval status and payment status are sent to Concur as query parameters', async () => {
+		const extv = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 30, approvalStatus: 'A_EXTV' });
+		const items = (await extv.poll()).items ?? [];
+		expect(items.length).toBeGreaterThan(0);
+		expect(items.every((item) => item.ApprovalStatusCode === 'A_EXTV')).toBe(true);
+		expect(listRequests().every((r) => r.query.approvalStatusCode === 'A_EXTV')).toBe(true);
+
+		sim.requests.length = 0;
+		const paid = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 30, paymentStatus: 'P_PAID' });
+		const paidItems = (await paid.poll()).items ?? [];
+		expect(paidItems.length).toBeGreaterThan(0);
+		expect(paidItems.every((item) => item.PaymentStatusCode === 'P_PAID')).toBe(true);
+		expect(listRequests()[0].query).toMatchObject({ paymentStatusCode: 'P_PAID', user: 'ALL' });
+		expect(parseConcurDate(listRequests()[0].query.modifiedDateAfter)).toBeDefined();
+	});
+
+	it('user: one login ID instead of ALL', async () => {
+		const poller = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 30, user: 'alice@acme-sim.example' });
+		const items = (await poller.poll()).items ?? [];
+		expect(items.length).toBeGreaterThan(0);
+		expect(items.every((item) => item.OwnerLoginID === 'alice@acme-sim.example')).toBe(true);
+		expect(listRequests()[0].query.user).toBe('alice@acme-sim.example');
+	});
+
+	it('emit full report: each report fetched by ID with its owner', async () => {
+		const poller = trigger({ resource: 'expenseReport', options: { fullDetails: true } });
+		await poller.poll();
+		const report = sim.reports.create({ ownerLoginId: 'bob@acme-sim.example' });
+		sim.requests.length = 0;
+		const items = (await poller.poll()).items ?? [];
+		expect(ids(items)).toEqual([report.id]);
+		const single = sim.requests.filter((r) => r.path === `/api/v3.0/expense/reports/${report.id}`);
+		expect(single).toHaveLength(1);
+		expect(single[0].query.user).toBe('bob@acme-sim.example');
+	});
+
+	it('page size is the v3 limit, and NextPage is followed', async () => {
+		const poller = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 30, options: { pageSize: 5 } });
+		poller.budgetMs = undefined; // older n8n: the whole chain in one poll
+		const items = (await poller.poll()).items ?? [];
+		expect(items).toHaveLength(12);
+		expect(listRequests().length).toBe(3);
+		expect(listRequests().every((r) => r.query.limit === '5')).toBe(true);
+	});
+});
+
+describe('expense reports: manual mode and failures', () => {
+	it('manual mode returns the newest matching report and leaves the cursor alone', async () => {
+		const poller = trigger({ resource: 'expenseReport' });
+		await poller.poll();
+		const before = JSON.stringify(poller.nodeState());
+		const newest = sim.reports.list().slice(-1)[0];
+		const manual = await poller.poll('manual');
+		expect(ids(manual.items)).toEqual([newest.id]);
+		expect(JSON.stringify(poller.nodeState())).toBe(before);
+
+		const onlyPaid = trigger({ resource: 'expenseReport', paymentStatus: 'P_PAID' });
+		const paid = sim.reports.list().filter((r) => r.paymentStatusCode === 'P_PAID').slice(-1)[0];
+		expect(ids((await onlyPaid.poll('manual')).items)).toEqual([paid.id]);
+		expect(onlyPaid.nodeState()).toEqual({});
+	});
+
+	it('manual mode with nothing matching says so', async () => {
+		const poller = trigger({ resource: 'expenseReport', approvalStatus: 'A_TEXP' });
+		const outcome = await poller.poll('manual');
+		expect(outcome.error?.message).toMatch(/No expense report matching the filters/);
+	});
+
+	it.each([
+		['500', () => sim.faults.inject({ status: 500, count: 1, pathPrefix: '/api/v3.0' })],
+		['503', () => sim.faults.inject({ status: 503, count: 1, pathPrefix: '/api/v3.0' })],
+		['429 beyond the retries', () => sim.faults.inject({ status: 429, count: 10, pathPrefix: '/api/v3.0', retryAfter: 0 })],
+		['a time-out', () => sim.faults.timeout(1)],
+	])('%s: the poll fails visibly, the cursor stays, the next poll covers the same ground', async (_name, inject) => {
+		const poller = trigger({ resource: 'expenseReport', options: { pageSize: 2 } });
+		await poller.poll();
+		const state = JSON.stringify(poller.nodeState());
+		const made = [sim.reports.create(), sim.reports.create(), sim.reports.create()];
+		inject();
+		const failed = await poller.poll();
+		expect(failed.error).toBeDefined();
+		expect(failed.error?.constructor.name).toMatch(/NodeApiError|NodeOperationError/);
+		expect(failed.items).toBeNull();
+		expect(JSON.stringify(poller.nodeState())).toBe(state);
+		sim.faults.clear();
+		expect(ids((await poller.poll()).items)).toEqual(made.map((r) => r.id));
+	});
+
+	it('a 429 within the retries is absorbed (Retry-After honoured by the transport)', async () => {
+		const poller = trigger({ resource: 'expenseReport' });
+		await poller.poll();
+		const report = sim.reports.create();
+		sim.faults.inject({ status: 429, count: 2, pathPrefix: '/api/v3.0', retryAfter: 0 });
+		const outcome = await poller.poll();
+		expect(outcome.error).toBeUndefined();
+		expect(ids(outcome.items)).toEqual([report.id]);
+	});
+});
+
+describe('expense reports: poll budget', () => {
+	it('stops at a page boundary when the budget is spent and resumes with no gap and no repeat', async () => {
+		const poller = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 30, options: { pageSize: 3 } });
+		poller.budgetMs = 0;
+		const seen: string[] = [];
+		let polls = 0;
+		for (; polls < 20; polls++) {
+			const { items, error } = await poller.poll();
+			expect(error).toBeUndefined();
+			if (!items) break;
+			expect(items.length).toBeLessThanOrEqual(3);
+			seen.push(...ids(items));
+		}
+		expect(polls).toBeGreaterThanOrEqual(4);
+		expect(seen).toEqual(sim.reports.list().map((r) => r.id));
+	});
+
+	it('a generous budget reads the whole chain in one poll', async () => {
+		const poller = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 30, options: { pageSize: 3 } });
+		poller.budgetMs = 60_000;
+		expect((await poller.poll()).items).toHaveLength(12);
+		expect((await poller.poll()).items).toBeNull();
+	});
+});
+
+describe('failed notifications', () => {
+	const failed = (id: string, when = '2026-11-22T10:00:00') => {
+		sim.tenant.notifications.push({
+			id,
+			context: null,
+			eventDateTime: when,
+			eventType: 'Report Entered Expense Report Workflow Step - EXTERNAL VALIDATION - SUBMIT',
+			objectType: 'EXPRPT',
+			objectUri: `https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/${id}`,
+		});
+	};
+
+	it('start from now: existing ones are remembered; new ones emitted once; deleted ones forgotten', async () => {
+		failed('old1');
+		const poller = trigger({ resource: 'failedNotification' });
+		expect((await poller.poll()).items).toBeNull();
+		failed('new1');
+		const second = (await poller.poll()).items ?? [];
+		expect(second).toHaveLength(1);
+		expect(String(second[0].NotificationURI)).toMatch(/new1$/);
+		expect((await poller.poll()).items).toBeNull();
+		sim.tenant.notifications.splice(0, 1); // old1 deleted in Concur
+		expect((await poller.poll()).items).toBeNull();
+		const keys = Object.keys((poller.nodeState().failedNotificationCursor as IDataObject).keys as IDataObject);
+		expect(keys).toHaveLength(1);
+		expect(sim.requests.some((r) => r.query.status === 'FAILED')).toBe(true);
+	});
+
+	it('backfill emits what is listed; manual mode returns the newest without touching state', async () => {
+		failed('a', '2026-11-20T10:00:00');
+		failed('b', '2026-11-21T10:00:00');
+		const manual = trigger({ resource: 'failedNotification' });
+		const newest = (await manual.poll('manual')).items ?? [];
+		expect(String(newest[0].NotificationURI)).toMatch(/\/b$/);
+		expect(manual.nodeState()).toEqual({});
+
+		const poller = trigger({ resource: 'failedNotification', firstRun: 'date', startDate: '2026-11-21T00:00:00' });
+		const items = (await poller.poll()).items ?? [];
+		expect(items.map((n) => String(n.NotificationURI).slice(-1))).toEqual(['b']);
+	});
+
+	it('a failing list call leaves the state alone', async () => {
+		failed('x');
+		const poller = trigger({ resource: 'failedNotification', firstRun: 'backfill', backfillDays: 3650 });
+		sim.faults.inject({ status: 500, count: 1 });
+		expect((await poller.poll()).error).toBeDefined();
+		expect(poller.nodeState()).toEqual({});
+		expect((await poller.poll()).items).toHaveLength(1);
+	});
+});

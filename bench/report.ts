@@ -161,12 +161,12 @@ export function renderMarkdown(dir: string): string {
 			'',
 		);
 		lines.push(
-			'| changed reports | polls | API calls (list pages) | pages needed | emitted | wall s | ms per 1,000 | peak heap MiB | peak RSS MiB |',
-			'|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+			'| changed reports | poll budget | polls | list calls (drain) | pages needed | list calls of the final empty poll | emitted | missing / repeated | wall s | ms per 1,000 | peak heap MiB | peak RSS MiB |',
+			'|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
 		);
 		for (const row of p.rows) {
 			lines.push(
-				`| ${row.backlog.toLocaleString('en-US')} | ${row.polls} | ${row.apiCalls} | ${row.pagesNeeded} | ${row.emitted.toLocaleString('en-US')} | ${fmt(row.wallMs / 1000, 1)} | ${fmt((row.wallMs / row.backlog) * 1000)} | ${fmt(row.peakHeapMiB, 1)} | ${fmt(row.peakRssMiB, 1)} |`,
+				`| ${row.backlog.toLocaleString('en-US')} | ${row.budgetMs === null ? 'none (n8n 2.40.7)' : `${row.budgetMs} ms`} | ${row.polls} | ${row.listCalls} | ${row.pagesNeeded} | ${row.confirmCalls} | ${row.emitted.toLocaleString('en-US')} | ${row.missing} / ${row.duplicates} | ${fmt(row.wallMs / 1000, 1)} | ${fmt((row.wallMs / row.backlog) * 1000)} | ${fmt(row.peakHeapMiB, 1)} | ${fmt(row.peakRssMiB, 1)} |`,
 			);
 		}
 		lines.push('');
@@ -270,12 +270,12 @@ export function renderChartHtml(dir: string): string {
 			barChart(
 				'Polling drain: wall time (s)',
 				' s',
-				rows.map((r) => ({ label: `${r.backlog.toLocaleString('en-US')}\nreports`, value: r.wallMs / 1000, color: CONCUR })),
+				rows.filter((r) => r.budgetMs === null).map((r) => ({ label: `${r.backlog.toLocaleString('en-US')}\nreports`, value: r.wallMs / 1000, color: CONCUR })),
 			),
 			barChart(
 				'Polling drain: peak heap (MiB)',
 				'',
-				rows.map((r) => ({ label: `${r.backlog.toLocaleString('en-US')}\nreports`, value: r.peakHeapMiB, color: CONCUR })),
+				rows.filter((r) => r.budgetMs === null).map((r) => ({ label: `${r.backlog.toLocaleString('en-US')}\nreports`, value: r.peakHeapMiB, color: CONCUR })),
 			),
 		);
 	}

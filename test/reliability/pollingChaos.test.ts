@@ -33,7 +33,7 @@ function pollingWorkflow(credential: { id: string; name: string }): WorkflowJson
 				type: 'n8n-nodes-concur.concurPollingTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { pollTimes, event: 'reportChanged' },
+				parameters: { pollTimes, resource: 'expenseReport', event: 'createdOrUpdated', firstRun: 'now' },
 				credentials: { concurOAuth2Api: credential },
 			},
 		],

@@ -1,0 +1,84 @@
+/**
+ * Child process of the polling benchmark (bench/polling.ts): drains the simulator's backlog with
+ * the Concur Polling Trigger's poll() through n8n-core's PollContext (test/harness/poll.ts), poll
+ * after poll until a poll finds nothing, and prints one JSON line: polls, items emitted,
+ * duplicates and missing ids, wall time, peak heap and peak RSS of this process.
+ */
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+
+import { PollHarness } from '../test/harness/poll';
+import { concurCredentials } from '../test/harness/concurCredentials';
+
+async function main(): Promise<void> {
+	const seed = JSON.parse(process.env.BENCH_SIM_SEED as string);
+	const expected = new Set(JSON.parse(fs.readFileSync(process.env.BENCH_EXPECTED_IDS_FILE as string, 'utf8')) as string[]);
+	const budget = process.env.BENCH_BUDGET_MS;
+	const trigger = new PollHarness({
+		parameters: {
+			resource: 'expenseReport',
+			event: 'createdOrUpdated',
+			firstRun: 'date',
+			startDate: process.env.BENCH_SINCE,
+			options: { pageSize: Number(process.env.BENCH_PAGE_SIZE ?? 100) },
+		},
+		credentials: { concurOAuth2Api: concurCredentials({ baseUrl: process.env.BENCH_SIM_URL as string, seed }) },
+	});
+	// n8n 2.40.7 has no poll budget (the whole chain is read in one poll); with a budget the
+	// trigger stops at a page boundary and the next poll resumes.
+	trigger.budgetMs = budget ? Number(budget) : undefined;
+	// The parent counts the simulator's requests per poll: tell it when a poll is done and wait
+	// for its answer, so no request of the next poll can slip into this poll's count.
+	const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+	const pollDone = async (count: number) => {
+		process.stdout.write(`POLL ${count}\n`);
+		await lines.next();
+	};
+
+	let peakHeap = process.memoryUsage().heapUsed;
+	const sample = () => {
+		peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+	};
+	const sampler = setInterval(sample, 10);
+	const seen = new Set<string>();
+	let emitted = 0;
+	let duplicates = 0;
+	let polls = 0;
+	const started = process.hrtime.bigint();
+	for (;;) {
+		polls++;
+		const { items, error } = await trigger.poll();
+		sample();
+		if (error) throw error;
+		await pollDone(items?.length ?? 0);
+		if (!items || items.length === 0) break;
+		for (const item of items) {
+			const key = `${String(item.ID ?? item.id)}|${String(item.LastModifiedDate ?? item.lastModifiedDate)}`;
+			if (seen.has(key)) duplicates++;
+			seen.add(key);
+			expected.delete(String(item.ID ?? item.id));
+			emitted++;
+		}
+		if (polls > 10_000) throw new Error('the drain does not end');
+	}
+	const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+	clearInterval(sampler);
+	process.stdin.destroy();
+	process.stdout.write(
+		'RESULT ' +
+		JSON.stringify({
+			polls,
+			emitted,
+			duplicates,
+			missing: expected.size,
+			wallMs,
+			peakHeapMiB: peakHeap / 2 ** 20,
+			peakRssMiB: process.resourceUsage().maxRSS / 1024,
+		}) + '\n',
+	);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

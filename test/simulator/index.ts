@@ -122,7 +122,7 @@ export class ConcurSimulator {
 		const keys = simulatorKeys();
 		this.publicKeyPem = keys.ess.publicKeyPem;
 		this.jwtPublicKeyPem = keys.jwt.publicKeyPem;
-		this.tenant = new Tenant(() => this.baseUrl, options);
+		this.tenant = new Tenant((home) => this.geoBaseUrl(home), options);
 		const applicationId = 'b1a2c3d4-0000-4000-8000-5e1f5ac0ffee';
 		this.tokenAuthority = new TokenAuthority(keys.jwt.privateKeyPem, keys.jwt.publicKeyPem, applicationId);
 		this.sender = new Sender({ privateKeyPem: keys.ess.privateKeyPem, ...options.sender });

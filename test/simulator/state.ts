@@ -262,7 +262,8 @@ export class Tenant {
 	foreignSubscriptionIds = new Set<string>(['taken-by-another-app']);
 
 	constructor(
-		private readonly baseUrl: () => string,
+		/** Base URL of a geolocation (known once the simulator listens). */
+		private readonly geoBaseUrl: (home: Home) => string,
 		options: TenantOptions = {},
 	) {
 		this.rand = prng(options.randomSeed ?? 1);
@@ -295,7 +296,8 @@ export class Tenant {
 
 	/** Seeded reports: several owners, all statuses, entries with and without receipts. */
 	seedReports(count: number): string[] {
-		const owners = this.users.filter((u) => !u.admin && u.loginId !== 'manager@acme-sim.example');
+		// The remote user only exists for geolocation (code 16) tests and owns no reports.
+		const owners = this.users.filter((u) => !u.admin && u.loginId !== 'manager@acme-sim.example' && u.home === 'primary');
 		const statuses: Array<[string, string]> = [
 			['A_NOTF', 'P_NOTP'],
 			['A_EXTV', 'P_NOTP'],
@@ -591,7 +593,8 @@ export class Tenant {
 	// ---------------------------------------------------------------- events and callouts
 
 	v4ReportHref(report: SimReport, context: 'TRAVELER' | 'MANAGER' | 'PROXY' = 'TRAVELER'): string {
-		return `${this.baseUrl()}/expensereports/v4/users/${report.ownerUuid}/context/${context}/reports/${report.id}`;
+		// Events point at the company's data center, like Concur's `facts.href`.
+		return `${this.geoBaseUrl(this.companyHome)}/expensereports/v4/users/${report.ownerUuid}/context/${context}/reports/${report.id}`;
 	}
 
 	private queueEvent(

@@ -14,6 +14,7 @@ const USAGE = `Concur simulator
   npm run sim -- events
   npm run sim -- send-events --url <webhook url> [--all]
   npm run sim -- send-callout --url <callout url> [--user u --password p] [--report <reportId>]
+  npm run sim -- test-connection --url <host>/system/v1.0/testconnection [--user u --password p]
   npm run sim -- deliveries
   npm run sim -- auto-deliver [--events-url <url>] [--callout-url <url> [--user u --password p]] [--no-subscriptions] | --off
   npm run sim -- fault --status 429|500|503 [--count 1] [--path /api/v3.0] | --latency <ms> | --timeout <count> | --clear
@@ -184,6 +185,11 @@ export async function main(argv: string[]): Promise<void> {
 					reportId: flagString(flags, 'report'),
 				}),
 			);
+		}
+		case 'test-connection': {
+			const url = flagString(flags, 'url');
+			if (!url) throw new Error('test-connection needs --url <host>/system/v1.0/testconnection');
+			return print(await admin(flags, 'POST', 'test-connection', { url, user: flagString(flags, 'user'), password: flagString(flags, 'password') }));
 		}
 		case 'deliveries':
 			return print(await admin(flags, 'GET', 'deliveries'));

@@ -14,7 +14,7 @@ import { simulatorKeys, TokenAuthority } from './tokens';
 export type { DeliveryAttempt, DeliveryResult } from './sender';
 export type { EssEvent, LegacyCallout, SimReport, SimUser, FailedNotification, Subscription } from './state';
 export type { LoggedRequest } from './server';
-export { isRetryable, signBody, eventBody } from './sender';
+export { isRetryable, signBody, eventBody, testConnection } from './sender';
 export { parseXml, type XmlElement } from './xml';
 
 export interface SimulatorOptions extends TenantOptions {

@@ -68,7 +68,7 @@ interface RawResponse {
 	error?: string;
 }
 
-function postRaw(url: string, body: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<RawResponse> {
+function postRaw(url: string, body: Buffer, headers: Record<string, string>, timeoutMs: number, method = 'POST'): Promise<RawResponse> {
 	return new Promise((resolve) => {
 		let settled = false;
 		const done = (value: RawResponse) => {
@@ -87,7 +87,7 @@ function postRaw(url: string, body: Buffer, headers: Record<string, string>, tim
 		const transport = target.protocol === 'https:' ? https : http;
 		const req = transport.request(
 			target,
-			{ method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) }, agent: false },
+			{ method, headers: method === 'GET' ? headers : { ...headers, 'Content-Length': String(body.length) }, agent: false },
 			(res) => {
 				res.resume();
 				res.on('end', () => done({ status: res.statusCode ?? null }));
@@ -98,8 +98,19 @@ function postRaw(url: string, body: Buffer, headers: Record<string, string>, tim
 			req.destroy(new Error(`timeout after ${timeoutMs} ms`));
 		});
 		req.on('error', (error) => done({ status: null, error: error.message }));
-		req.end(body);
+		req.end(method === 'GET' ? undefined : body);
 	});
+}
+
+/**
+ * Concur's application-connector "Test Connection": GET `{host}/system/v1.0/testconnection` with
+ * the connector's Basic Auth pair (§1.1). Pass the full URL. Resolves with the HTTP status (null
+ * when unreachable).
+ */
+export async function testConnection(url: string, auth: { user: string; password: string }, timeoutMs = 10_000): Promise<number | null> {
+	const authorization = 'Basic ' + Buffer.from(`${auth.user}:${auth.password}`, 'utf8').toString('base64');
+	const response = await postRaw(url, Buffer.alloc(0), { Authorization: authorization }, timeoutMs, 'GET');
+	return response.status;
 }
 
 /** A counting semaphore: at most `limit` holders at once. */

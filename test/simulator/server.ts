@@ -20,6 +20,7 @@ import {
 	type SimReport,
 	type SimUser,
 } from './state';
+import { testConnection } from './sender';
 import { OAuthError, type AccessClaims } from './tokens';
 import { child, childText, escapeXml, parseXml, XmlParseError } from './xml';
 
@@ -1204,6 +1205,15 @@ async function adminRoute(sim: ConcurSimulator, ctx: RequestContext): Promise<vo
 		const settings = sim.autoDelivery.settings();
 		// The callout password is not echoed back.
 		return sendJson(ctx, 200, settings ? { enabled: true, ...settings, callout: settings.callout ? { url: settings.callout.url, user: settings.callout.user } : undefined } : { enabled: false });
+	}
+	if (path === '/_sim/test-connection' && method === 'POST') {
+		const url = typeof body.url === 'string' ? body.url : '';
+		if (!url) throw new HttpError(400, 'url is required');
+		const status = await testConnection(url, {
+			user: typeof body.user === 'string' ? body.user : sim.seed.calloutUser,
+			password: typeof body.password === 'string' ? body.password : sim.seed.calloutPassword,
+		});
+		return sendJson(ctx, 200, { url, status, verified: status === 200 });
 	}
 	if (path === '/_sim/faults' && method === 'GET') return sendJson(ctx, 200, sim.faults.describe());
 	if (path === '/_sim/faults' && method === 'POST') {

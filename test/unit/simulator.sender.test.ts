@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { parseXml } from '../../nodes/Concur/helpers/xml';
 import { startSimulator, type ConcurSimulator } from '../simulator';
 import { main as cli, parseArgs } from '../simulator/cli';
-import { isRetryable } from '../simulator/sender';
+import { isRetryable, testConnection } from '../simulator/sender';
 import { call, companyToken } from '../simulator/testing';
 
 interface Received {
@@ -233,6 +233,19 @@ describe('legacy callouts', () => {
 		} finally {
 			await target.close();
 		}
+	});
+
+	it('Test Connection GETs the URL with Basic Auth and reports the status', async () => {
+		const target = await receiver([401]);
+		try {
+			expect(await testConnection(target.url, { user: 'connector-user-1', password: 'connector-pass-1' })).toBe(401);
+			expect(await testConnection(target.url, { user: 'connector-user-1', password: 'connector-pass-1' })).toBe(200);
+			expect(target.received[0].headers.authorization).toBe('Basic ' + Buffer.from('connector-user-1:connector-pass-1').toString('base64'));
+			expect(target.received[0].body).toHaveLength(0);
+		} finally {
+			await target.close();
+		}
+		expect(await testConnection(target.url, { user: 'a', password: 'b' })).toBeNull();
 	});
 
 	it('a callout rejected with 401 until attempts run out becomes a FAILED notification', async () => {

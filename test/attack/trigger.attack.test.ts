@@ -92,9 +92,9 @@ describe('forged ESS signatures → 401, nothing runs', () => {
 		}
 	});
 
-	it('signatures made with other keys (1024, 2048 and 3072 bits)', async () => {
+	it('signatures made with other keys (1024 and 2048 bits)', async () => {
 		const trigger = essTrigger();
-		for (const modulusLength of [1024, 2048, 3072]) {
+		for (const modulusLength of [1024, 2048]) {
 			const { privateKey } = generateKeyPairSync('rsa', { modulusLength });
 			expectRefused(await send(trigger, { body, headers: { 'concur-signature': signPss(body, privateKey) } }), 401);
 		}

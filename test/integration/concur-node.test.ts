@@ -67,6 +67,9 @@ async function runConcur(parameters: IDataObject, options: { items?: IDataObject
 const reportsWith = (approvalStatusCode: string) =>
 	sim.reports.list().filter((report) => report.approvalStatusCode === approvalStatusCode);
 const loginOf = (report: { ownerUuid: string }) => sim.seed.users.find((user) => user.userId === report.ownerUuid)!.loginId;
+/** Reports whose v1.1 key holds both `$` and `%`, to prove keys travel byte for byte. */
+const reportsWithTrickyKey = (approvalStatusCode: string) =>
+	reportsWith(approvalStatusCode).filter((report) => report.rptKey.includes('%') && report.rptKey.includes('$'));
 const apiRequests = (pathPrefix: string) => sim.requests.filter((request) => request.path.startsWith(pathPrefix));
 
 describe('Report > Get Many', () => {
@@ -136,7 +139,7 @@ describe('Report > Get', () => {
 	});
 
 	it('gets a callout ObjectURI on the legacy host as clean v1.1 JSON', async () => {
-		const report = reportsWith('A_EXTV')[0];
+		const report = reportsWithTrickyKey('A_EXTV')[0];
 		const objectUri = `${LEGACY_HOST}/api/expense/expensereport/v1.1/reportfulldetails/${report.rptKey}`;
 		const raw = await runConcur({ resource: 'report', operation: 'get', by: 'url', url: objectUri, simplify: false });
 		expect(raw.nodeError).toBeUndefined();
@@ -176,7 +179,7 @@ describe('Report > Get', () => {
 
 describe('Report > Add Exceptions', () => {
 	it('adds v1.1 exceptions by report key and returns the parsed exception-result', async () => {
-		const report = reportsWith('A_EXTV')[1];
+		const report = reportsWithTrickyKey('A_EXTV')[1];
 		const result = await runConcur({
 			resource: 'report',
 			operation: 'addExceptions',
@@ -193,6 +196,9 @@ describe('Report > Add Exceptions', () => {
 		expect(result.nodeError).toBeUndefined();
 		expect(result.output[0]).toEqual(
 			expect.objectContaining({ reportKey: report.rptKey, succeeded: 2, failed: 0, errors: [] }),
+		);
+		expect(apiRequests('/api/expense/expensereport/v1.1/report/')[0].path).toBe(
+			`/api/expense/expensereport/v1.1/report/${report.rptKey}/Exceptions`,
 		);
 		expect(sim.reports.get(report.id)!.exceptions.map((exception) => exception.exceptionCode)).toEqual(
 			expect.arrayContaining(['APPRVTO', 'NORECEIPT']),

@@ -22,6 +22,7 @@ import {
 	normalizeFullDetails,
 	readActionStatus,
 	simplifyFullDetails,
+	simplifyV2Report,
 	simplifyV3Report,
 	simplifyV4Report,
 	summarizeExceptionResult,
@@ -159,6 +160,32 @@ describe('report simplification', () => {
 		// Null fields (PaidDate) and wide custom fields are left out.
 		expect(simple).not.toHaveProperty('paidDate');
 		expect(simple).not.toHaveProperty('Custom1');
+	});
+
+	it('simplifies a v2.0 report (Y/N flags, ReportKey)', () => {
+		expect(
+			simplifyV2Report({
+				ReportID: 'F4F027007E814C1CA70E',
+				ReportKey: 'n6ujbuLd1Arwe45lT7As3ThJYJf2dAsrrEW',
+				ReportName: 'Trip',
+				UserLoginID: 'jane.doe@example.com',
+				ReportTotal: '129.00000000',
+				CurrencyCode: 'USD',
+				ApprovalStatusCode: 'A_PEND',
+				HasException: 'Y',
+				WorkflowActionURL: 'https://www.concursolutions.com/api/expense/expensereport/v1.1/report/K/WorkFlowAction',
+			}),
+		).toEqual({
+			id: 'F4F027007E814C1CA70E',
+			reportKey: 'n6ujbuLd1Arwe45lT7As3ThJYJf2dAsrrEW',
+			name: 'Trip',
+			ownerLoginId: 'jane.doe@example.com',
+			total: 129,
+			currency: 'USD',
+			approvalStatusCode: 'A_PEND',
+			hasException: true,
+			workflowActionUrl: 'https://www.concursolutions.com/api/expense/expensereport/v1.1/report/K/WorkFlowAction',
+		});
 	});
 
 	it('simplifies a v4 report', () => {

@@ -368,16 +368,17 @@ describe('Notification', () => {
 
 		const notificationUri = listed.output[0].NotificationURI as string;
 		const notificationId = (listed.output[1].NotificationURI as string).split('/').pop()!;
-		const byUri = await runConcur(
-			{ resource: 'notification', operation: 'delete', by: 'uri', notificationUri: '={{ $json.uri }}' },
-			{ items: [{ uri: notificationUri }] },
+		// One run, the way a workflow would do it: the selector and the values come from the items.
+		const deleted = await runConcur(
+			{ resource: 'notification', operation: 'delete', by: '={{ $json.by }}', notificationUri: '={{ $json.uri }}', notificationId: '={{ $json.id }}' },
+			{ items: [{ by: 'uri', uri: notificationUri, id: '' }, { by: 'id', uri: '', id: notificationId }] },
 		);
-		expect(byUri.nodeError).toBeUndefined();
-		expect(byUri.executionData('Concur').map((item) => [item.json, item.pairedItem])).toEqual([[{ deleted: true }, { item: 0 }]]);
-		expect(sim.tenant.notifications).toHaveLength(1);
-
-		const byId = await runConcur({ resource: 'notification', operation: 'delete', by: 'id', notificationId });
-		expect(byId.output).toEqual([{ deleted: true }]);
+		expect(deleted.nodeError).toBeUndefined();
+		expect(deleted.executionData('Concur').map((item) => [item.json, item.pairedItem])).toEqual([
+			[{ deleted: true }, { item: 0 }],
+			[{ deleted: true }, { item: 1 }],
+		]);
+		expect(sim.tenant.notifications).toHaveLength(0);
 		expect(apiRequests('/api/platform/notifications/v1.0/notification/').map((request) => request.method)).toEqual(['DELETE', 'DELETE']);
 		expect(sim.tenant.notifications).toHaveLength(0);
 	});

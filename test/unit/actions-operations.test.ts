@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { IDataObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { NodeApiError, NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
 import { Concur } from '../../nodes/Concur/Concur.node';
 import { findOperation, router } from '../../nodes/Concur/actions/router';
@@ -73,6 +73,31 @@ describe('node description', () => {
 		expect(
 			operationSelectors.flatMap((selector) => (selector.options as Array<{ value: string }>).map((option) => option.value)),
 		).toEqual(['upsert', 'delete', 'get', 'getAll', 'getTopics', 'delete', 'getAll', 'addExceptions', 'approve', 'get', 'getAll', 'sendBack']);
+	});
+});
+
+describe('parameter display', () => {
+	const { description } = new Concur();
+	const displayed = (values: INodeParameters) =>
+		description.properties
+			.filter((property) => NodeHelpers.displayParameter(values, property, null, description))
+			.map((property) => property.name);
+
+	it('shows only the parameters of the selected operation', () => {
+		expect(displayed({ resource: 'notification', operation: 'delete', by: 'id' })).toEqual([
+			'resource',
+			'operation',
+			'by',
+			'notificationId',
+		]);
+	});
+
+	it('keeps other resources hidden when a shared selector is an expression', () => {
+		// n8n shows a parameter as soon as a show-condition value is an expression; the resource
+		// and operation are checked first so that cannot leak parameters of Report > Get.
+		const names = displayed({ resource: 'notification', operation: 'delete', by: '={{ $json.by }}' });
+		expect(names).toEqual(['resource', 'operation', 'by', 'notificationId', 'notificationUri']);
+		expect(names).not.toContain('reportId');
 	});
 });
 

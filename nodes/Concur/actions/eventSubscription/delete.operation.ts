@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequest } from '../../transport';
+import { scopeToOperation } from '../displayOptions';
 import { SUBSCRIPTIONS_PATH, subscriptionIdProblem } from './utils';
 
 const properties: INodeProperties[] = [
@@ -18,7 +19,7 @@ const properties: INodeProperties[] = [
 
 const displayOptions = { show: { resource: ['eventSubscription'], operation: ['delete'] } };
 
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = scopeToOperation(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = (this.getNodeParameter('subscriptionId', itemIndex) as string).trim();

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { concurApiRequest } from '../../transport';
+import { scopeToOperation } from '../displayOptions';
 import { SUBSCRIPTIONS_PATH } from './utils';
 
 const properties: INodeProperties[] = [
@@ -25,7 +25,7 @@ const properties: INodeProperties[] = [
 
 const displayOptions = { show: { resource: ['eventSubscription'], operation: ['getAll'] } };
 
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = scopeToOperation(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const response = await concurApiRequest.call(this, { method: 'GET', url: SUBSCRIPTIONS_PATH, format: 'json' });

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequest } from '../../transport';
+import { scopeToOperation } from '../displayOptions';
 import { isNotificationUri, notificationPath } from './utils';
 
 const properties: INodeProperties[] = [
@@ -41,7 +42,7 @@ const properties: INodeProperties[] = [
 
 const displayOptions = { show: { resource: ['notification'], operation: ['delete'] } };
 
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = scopeToOperation(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const by = this.getNodeParameter('by', itemIndex) as string;

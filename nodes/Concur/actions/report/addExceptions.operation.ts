@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequest } from '../../transport';
+import { scopeToOperation } from '../displayOptions';
 import type { LegacyExceptionInput } from './utils';
 import {
 	buildExceptionsXml,
@@ -169,7 +170,7 @@ const properties: INodeProperties[] = [
 
 const displayOptions = { show: { resource: ['report'], operation: ['addExceptions'] } };
 
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = scopeToOperation(displayOptions, properties);
 
 async function addLegacyExceptions(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const input = this.getNodeParameter('reportKey', itemIndex) as string;

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequest } from '../../transport';
+import { scopeToOperation } from '../displayOptions';
 import {
 	classifyReportUrl,
 	isPathSegment,
@@ -78,7 +79,7 @@ const properties: INodeProperties[] = [
 
 const displayOptions = { show: { resource: ['report'], operation: ['get'] } };
 
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = scopeToOperation(displayOptions, properties);
 
 async function getByUrl(this: IExecuteFunctions, itemIndex: number, simplify: boolean): Promise<IDataObject> {
 	const url = (this.getNodeParameter('url', itemIndex) as string).trim();

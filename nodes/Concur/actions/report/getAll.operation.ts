@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequestAllItems } from '../../transport';
+import { scopeToOperation } from '../displayOptions';
 import type { ReportListFilters } from './utils';
 import { buildReportListQuery, simplifyV3Report, V3_MAX_PAGE_SIZE, V3_REPORTS_PATH } from './utils';
 
@@ -129,7 +130,7 @@ const properties: INodeProperties[] = [
 
 const displayOptions = { show: { resource: ['report'], operation: ['getAll'] } };
 
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = scopeToOperation(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;

@@ -37,7 +37,10 @@ export interface SoakReport {
 	executions: number;
 	executionStatuses: Record<string, number>;
 	missing: string[];
-	duplicated: Array<{ id: string; count: number }>;
+	duplicated: Array<{ id: string; count: number; startedAt: string[] }>;
+	/** Where duplicated executions fell relative to the restart window. */
+	duplicatePlacement: Record<string, number>;
+	restartWindow: { from: string; to: string };
 	unexpected: string[];
 	seconds: { delivery: number; total: number };
 }
@@ -73,8 +76,8 @@ export async function runEssSoak(
 		privateKeyPem: keys.privateKeyPem,
 		concurrency: 24,
 		// Concur retries for days; here enough attempts to ride out a restart.
-		maxAttempts: 80,
-		backoffMs: (retry) => Math.min(2000, 100 * 2 ** (retry - 1)),
+		maxAttempts: 600,
+		backoffMs: (retry) => Math.min(1000, 100 * 2 ** (retry - 1)),
 		requestTimeoutMs: 60_000,
 	});
 
@@ -83,6 +86,7 @@ export async function runEssSoak(
 	let upstreamErrorsBefore = 0;
 	let upstreamErrorsWhenBack = 0;
 	let restarting: Promise<void> | undefined;
+	const restartWindow = { from: '', to: '' };
 	const deliveredCount = () => sender.attempts.filter((a) => a.outcome === 'delivered').length;
 	const watcher = setInterval(() => {
 		const delivered = deliveredCount();
@@ -90,7 +94,9 @@ export async function runEssSoak(
 			restartAfterDelivered = delivered;
 			upstreamErrorsBefore = proxy.stats.upstreamErrors;
 			log(`[soak] ${delivered} of ${deliveries.length} deliveries done: restarting n8n`);
+			restartWindow.from = new Date().toISOString();
 			restarting = target.restart().then(() => {
+				restartWindow.to = new Date().toISOString();
 				deliveredWhenBack = deliveredCount();
 				upstreamErrorsWhenBack = proxy.stats.upstreamErrors;
 				log(`[soak] n8n is back (${deliveredWhenBack} deliveries done)`);
@@ -119,6 +125,21 @@ export async function runEssSoak(
 	}
 	const seenIds = executions.map((execution) => String(nodeOutput(execution, 'Concur Trigger')[0]?.id));
 	const counts = countBy(seenIds);
+	const startedAtById = new Map<string, string[]>();
+	executions.forEach((execution, i) => {
+		const list = startedAtById.get(seenIds[i]) ?? [];
+		list.push(String((execution as { startedAt?: string }).startedAt));
+		startedAtById.set(seenIds[i], list);
+	});
+	const duplicated = [...counts]
+		.filter(([, count]) => count > 1)
+		.map(([id, count]) => ({ id, count, startedAt: startedAtById.get(id) ?? [] }));
+	const place = (at: string) => (at < restartWindow.from ? 'before' : at > restartWindow.to ? 'after' : 'during');
+	const duplicatePlacement: Record<string, number> = {};
+	for (const { startedAt } of duplicated) {
+		const key = startedAt.map(place).join('+');
+		duplicatePlacement[key] = (duplicatePlacement[key] ?? 0) + 1;
+	}
 	return {
 		events,
 		deliveriesPlanned: deliveries.length,
@@ -132,7 +153,9 @@ export async function runEssSoak(
 		executions: executions.length,
 		executionStatuses,
 		missing: [...ids].filter((id) => !counts.has(id)),
-		duplicated: [...counts].filter(([, count]) => count > 1).map(([id, count]) => ({ id, count })),
+		duplicated,
+		duplicatePlacement,
+		restartWindow,
 		unexpected: [...counts.keys()].filter((id) => !ids.has(id)),
 		seconds: { delivery: deliverySeconds, total: (Date.now() - started) / 1000 },
 	};

@@ -3,6 +3,7 @@
  * database, static data, credentials), same port, same encryption key and owner. Built on the
  * e2e helpers (scripts/lib/n8n.ts) and the bench's boot helper.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -31,7 +32,13 @@ export class RestartableN8n {
 			tarball,
 			userFolder,
 			port,
-			{ N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'), EXECUTIONS_DATA_PRUNE: 'false', ...env },
+			{
+				N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
+				EXECUTIONS_DATA_PRUNE: 'false',
+				// n8n waits this long for running executions on SIGTERM (default 30 s).
+				N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '120',
+				...env,
+			},
 			`Concur-${randomBytes(6).toString('hex')}`,
 		);
 		await n8n.boot();
@@ -62,9 +69,27 @@ export class RestartableN8n {
 		const listed = await this.instance.rest<{ items?: Array<{ id: string }> } | Array<{ id: string }>>('GET', '/api-keys');
 		const keys = Array.isArray(listed) ? listed : (listed.items ?? []);
 		for (const key of keys) await this.instance.rest('DELETE', `/api-keys/${key.id}`);
-		await this.instance.stop();
+		await this.gracefulStop();
 		this.restarts++;
 		await this.boot();
+	}
+
+	/**
+	 * SIGTERM and wait for n8n's own graceful shutdown (it finishes running executions, up to
+	 * N8N_GRACEFUL_SHUTDOWN_TIMEOUT). N8nInstance.stop() sends SIGKILL after 20 s, which on a busy
+	 * machine kills executions n8n already acknowledged ("crashed"): a restart is not a crash.
+	 */
+	private async gracefulStop(): Promise<void> {
+		const child = (this.instance as unknown as { child: ChildProcess }).child;
+		if (child.exitCode === null && child.signalCode === null) {
+			const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+			child.kill('SIGTERM');
+			// Bounded: n8n gives up waiting after N8N_GRACEFUL_SHUTDOWN_TIMEOUT (120 s) itself.
+			const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+			await exited;
+			clearTimeout(timer);
+		}
+		await this.instance.stop();
 	}
 
 	async stop(): Promise<void> {

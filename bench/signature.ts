@@ -15,6 +15,8 @@
  */
 import { constants, createPublicKey, verify } from 'node:crypto';
 
+import type { IDataObject } from 'n8n-workflow';
+
 import { ConcurTrigger } from '../nodes/Concur/ConcurTrigger.node.js'; // .js: a bare name would resolve to the codex .node.json
 import { acceptOnce } from '../nodes/Concur/helpers/dedupe';
 import { isEssEvent, matchesEssFilters, type EssFilters } from '../nodes/Concur/helpers/essFilters';
@@ -58,10 +60,10 @@ export async function runSignatureBench({
 	);
 	const bareKey = createPublicKey(keys.publicKeyPem);
 	// The workflow's static data as n8n keeps it, one workflow per round.
-	const staticDatas = new Map<number, Record<string, unknown>>();
+	const staticDatas = new Map<number, IDataObject>();
 	const staticDataFor = (round: number) => {
 		if (!staticDatas.has(round)) staticDatas.set(round, {});
-		return staticDatas.get(round) as Record<string, unknown>;
+		return staticDatas.get(round) as IDataObject;
 	};
 	// One trigger harness (one workflow) per round, so every round sees each event id once.
 	const harnesses = new Map<number, TriggerHarness>();
@@ -141,7 +143,7 @@ export async function runSignatureBench({
 	// each chunk, in an order that rotates, so a burst of load from elsewhere hits all variants.
 	const CHUNK = 50;
 	for (let round = 0; round < rounds; round++) {
-		const nanos: Record<SignatureVariant, bigint> = { bare: 0n, verifyParse: 0n, trigger: 0n, webhook: 0n };
+		const nanos: Record<SignatureVariant, bigint> = { bare: BigInt(0), verifyParse: BigInt(0), trigger: BigInt(0), webhook: BigInt(0) };
 		for (const variant of variants) accepted[variant] = 0;
 		for (let start = 0, chunk = 0; start < requests.length; start += CHUNK, chunk++) {
 			const slice = requests.slice(start, start + CHUNK);

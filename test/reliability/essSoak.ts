@@ -47,7 +47,13 @@ export interface SoakReport {
 
 export async function runEssSoak(
 	target: SoakTarget,
-	{ events = 10_000, duplicateShare = 0.05, resetBefore = 0.01, resetAfter = 0.01, log = (_: string) => undefined } = {},
+	{
+		events = 10_000,
+		duplicateShare = 0.05,
+		resetBefore = 0.01,
+		resetAfter = 0.01,
+		log = (_line: string): void => undefined,
+	}: { events?: number; duplicateShare?: number; resetBefore?: number; resetAfter?: number; log?: (line: string) => void } = {},
 ): Promise<SoakReport> {
 	const started = Date.now();
 	const rand = prng(20261122);

@@ -138,7 +138,7 @@ export class ConcurPollingTrigger implements INodeType {
 				default: 'ALL',
 				placeholder: 'e.g. ALL or alice@example.com',
 				description:
-					'ALL for every user (needs the Web Services Administrator role) or the login ID of one report owner',
+					'ALL for every user (needs the Web Services Administrator role), the login ID of one report owner, or empty for the reports of the connected user',
 			},
 			{
 				displayName: 'First Run',
@@ -246,10 +246,10 @@ function firstRunFloor(this: IPollFunctions, now: number, defaultFloor: number):
 
 function reportSettings(this: IPollFunctions): ReportSettings {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const qs: IDataObject = {
-		user: ((this.getNodeParameter('user', 'ALL') as string) || 'ALL').trim(),
-		limit: Math.min(100, Math.max(1, Number(options.pageSize ?? 100))),
-	};
+	const qs: IDataObject = { limit: Math.min(100, Math.max(1, Number(options.pageSize ?? 100))) };
+	// Empty means the token owner's own reports (Concur's default when `user` is omitted).
+	const user = String(this.getNodeParameter('user', 'ALL') ?? '').trim();
+	if (user) qs.user = user;
 	const approvalStatus = this.getNodeParameter('approvalStatus', '') as string;
 	const paymentStatus = this.getNodeParameter('paymentStatus', '') as string;
 	if (approvalStatus) qs.approvalStatusCode = approvalStatus;

@@ -167,7 +167,7 @@ describe('key cap', () => {
 	it('keeps the newest keys and raises the floor so dropped rows are not emitted again', () => {
 		const keys: Record<string, number> = {};
 		for (let i = 0; i < 10; i++) keys[`k${i}`] = T0 + i;
-		const capped = enforceKeyCap({ version: 1, floor: 0, keys }, 4);
+		const capped = enforceKeyCap({ version: 1 as const, floor: 0, keys }, 4);
 		expect(Object.keys(capped.keys).sort()).toEqual(['k6', 'k7', 'k8', 'k9']);
 		expect(capped.floor).toBe(T0 + 6);
 		const state: ReportCursorState = { ...capped, watermark: T0 + 9 };
@@ -203,7 +203,7 @@ describe('failed notification cursor', () => {
 	it('ignores notifications before the floor and entries without a URI', () => {
 		const state = createNotificationCursor(Date.UTC(2026, 10, 22, 11));
 		const pick = selectNotifications(state, [n('old'), n('new', '2026-11-22T12:00:00'), { EventDateTime: 'x' }], 100);
-		expect(pick.fresh.map((x) => x.NotificationURI)).toEqual([n('new').NotificationURI]);
+		expect(pick.fresh.map((x) => (x as { NotificationURI?: string }).NotificationURI)).toEqual([n('new').NotificationURI]);
 	});
 
 	it('past the cap emits only the newest and raises the floor', () => {

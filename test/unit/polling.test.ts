@@ -1,0 +1,99 @@
+/**
+ * The Concur Polling Trigger's description (n8n conventions, decisions of issue 4) and the pure
+ * helpers that read Concur's answers and classify report changes.
+ */
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { ConcurPollingTrigger } from '../../nodes/Concur/ConcurPollingTrigger.node';
+import { classifyReportChange, notificationsOf, reportPageOf } from '../../nodes/Concur/helpers/cursor';
+import codex from '../../nodes/Concur/ConcurPollingTrigger.node.json';
+
+const description = new ConcurPollingTrigger().description;
+const property = (name: string) => description.properties.find((p) => p.name === name) as INodeProperties;
+const values = (p: INodeProperties) => (p.options as INodePropertyOptions[]).map((o) => o.value);
+
+describe('description', () => {
+	it('is the polling trigger the issue fixes', () => {
+		expect(description).toMatchObject({
+			name: 'concurPollingTrigger',
+			displayName: 'Concur Polling Trigger',
+			polling: true,
+			group: ['trigger'],
+			inputs: [],
+			icon: { light: 'file:../../icons/concur.svg', dark: 'file:../../icons/concur.dark.svg' },
+			credentials: [{ name: 'concurOAuth2Api', required: true }],
+		});
+		expect(description.subtitle).toBeTruthy();
+		expect('usableAsTool' in description).toBe(false);
+		expect(codex.node).toBe('n8n-nodes-concur.concurPollingTrigger');
+	});
+
+	it('offers both resources, the three events and the three first-run modes', () => {
+		expect(values(property('resource'))).toEqual(['expenseReport', 'failedNotification']);
+		expect(values(property('event')).sort()).toEqual(['created', 'createdOrUpdated', 'updated']);
+		expect(values(property('firstRun')).sort()).toEqual(['backfill', 'date', 'now']);
+		expect(property('firstRun').default).toBe('now');
+		expect(property('user').default).toBe('ALL');
+	});
+
+	it('filters by every v3 approval and payment status code, A_EXTV included', () => {
+		expect(values(property('approvalStatus')).filter(Boolean).sort()).toEqual(
+			['A_AAFH', 'A_ACCO', 'A_APPR', 'A_EXTV', 'A_FILE', 'A_NOTF', 'A_PBDG', 'A_PECO', 'A_PEND', 'A_PVAL', 'A_RESU', 'A_RHLD', 'A_TEXP'],
+		);
+		expect(values(property('paymentStatus')).filter(Boolean).sort()).toEqual(['P_HOLD', 'P_NOTP', 'P_PAID', 'P_PAYC', 'P_PROC']);
+	});
+
+	it('lists options alphabetically, with Title Case names and "Whether" booleans', () => {
+		const walk = (props: INodeProperties[]) => {
+			for (const p of props) {
+				expect(p.displayName).toMatch(/^[A-Z]/);
+				if (p.type === 'boolean') expect(p.description).toMatch(/^Whether /);
+				if (p.type === 'options' || p.type === 'collection') {
+					const names = (p.options as Array<{ name?: string; displayName?: string }>).map((o) => o.name ?? o.displayName ?? '');
+					const display = p.type === 'collection' ? (p.options as INodeProperties[]).map((o) => o.displayName) : names;
+					// Case-insensitive, as n8n's node-param-options-type-unsorted-items rule orders them.
+					const lower = (x: string) => x.toLowerCase();
+					expect(display).toEqual([...display].sort((a, b) => (lower(a) < lower(b) ? -1 : lower(a) > lower(b) ? 1 : 0)));
+				}
+				if (p.type === 'collection') walk(p.options as INodeProperties[]);
+			}
+		};
+		walk(description.properties);
+		const options = property('options').options as INodeProperties[];
+		expect(options.map((o) => o.name)).toEqual(['createdToleranceSeconds', 'fullDetails', 'lookBackMinutes', 'pageSize']);
+	});
+});
+
+describe('classifyReportChange (created vs updated, as Cloud Elements decides it)', () => {
+	it('is created when the last change is within the tolerance of the creation', () => {
+		const row = { CreateDate: '2026-11-22T10:00:00', LastModifiedDate: '2026-11-22T10:00:04.9' };
+		expect(classifyReportChange(row, 5_000)).toBe('created');
+		expect(classifyReportChange(row, 4_000)).toBe('updated');
+		expect(classifyReportChange({ ...row, LastModifiedDate: '2026-11-22T10:00:00' }, 0)).toBe('created');
+	});
+
+	it('counts rows without usable dates as updated', () => {
+		expect(classifyReportChange({ LastModifiedDate: '2026-11-22T10:00:00' }, 5_000)).toBe('updated');
+		expect(classifyReportChange({ CreateDate: 'x', LastModifiedDate: 'y' }, 5_000)).toBe('updated');
+	});
+});
+
+describe('reading Concur answers', () => {
+	it('reportPageOf: Items and NextPage, tolerant of null, empty and missing', () => {
+		expect(reportPageOf({ Items: [{ ID: 'A' }], NextPage: 'https://x/next' })).toEqual({ items: [{ ID: 'A' }], nextPage: 'https://x/next' });
+		expect(reportPageOf({ Items: [{ ID: 'A' }, 'junk', null], NextPage: null }).items).toEqual([{ ID: 'A' }]);
+		expect(reportPageOf({ Items: [], NextPage: '  ' }).nextPage).toBeUndefined();
+		expect(reportPageOf({})).toEqual({ items: [], nextPage: undefined });
+		expect(reportPageOf('oops')).toEqual({ items: [] });
+	});
+
+	it('notificationsOf: the JSON array, or the XML NotificationList with one or several entries', () => {
+		const one = { NotificationURI: 'u1', EventDateTime: '2012-11-14T19:45:25' };
+		const two = { NotificationURI: 'u2' };
+		expect(notificationsOf([one, two, 3])).toEqual([one, two]);
+		expect(notificationsOf({ NotificationList: { Notification: one } })).toEqual([one]);
+		expect(notificationsOf({ NotificationList: { Notification: [one, two] } })).toEqual([one, two]);
+		expect(notificationsOf({ NotificationList: '' })).toEqual([]);
+		expect(notificationsOf(null)).toEqual([]);
+	});
+});

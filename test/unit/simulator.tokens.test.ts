@@ -100,6 +100,13 @@ describe('token grants', () => {
 		expect(rightHost.status).toBe(200);
 	});
 
+	it('/_sim/geo moves a user to the other geolocation', async () => {
+		const moved = await call(`${sim.baseUrl}/_sim/geo`, { method: 'POST', body: { loginId: 'alice@acme-sim.example', home: 'secondary' } });
+		expect(moved.status).toBe(200);
+		const grant = await tokenRequest(sim, { grant_type: 'password', username: 'alice@acme-sim.example', password: sim.seed.password });
+		expect(grant.json()).toMatchObject({ code: 16, geolocation: sim.secondaryBaseUrl });
+	});
+
 	it('company grant answers with the company geolocation when the company lives elsewhere', async () => {
 		sim.tenant.companyHome = 'secondary';
 		const token = await companyToken(sim);

@@ -51,7 +51,8 @@ export class ConcurPollingTrigger implements INodeType {
 		icon: { light: 'file:../../icons/concur.svg', dark: 'file:../../icons/concur.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["resource"] === "failedNotification" ? "Failed notifications" : "Expense reports: " + $parameter["event"]}}',
+		subtitle:
+			'={{$parameter["resource"] === "failedNotification" ? "Failed notifications" : "Reports " + ($parameter["event"] === "createdOrUpdated" ? "created or updated" : $parameter["event"])}}',
 		description: 'Starts the workflow when SAP Concur expense reports change or legacy notifications fail, by polling',
 		defaults: { name: 'Concur Polling Trigger' },
 		polling: true,

@@ -164,6 +164,41 @@ describe('expense reports: events and filters', () => {
 	});
 });
 
+/** The simulator has no API for a chosen LastModifiedDate yet: write the tenant state directly. */
+function setLastModified(reportIds: string[], at: number): void {
+	for (const id of reportIds) sim.reports.get(id)!.lastModified = at;
+	(sim.tenant as unknown as { sortedDirty: boolean }).sortedDirty = true;
+	sim.tenant.version++;
+}
+
+describe('expense reports: look-back window and shared timestamps', () => {
+	it('a change listed late is emitted when it falls inside the look-back window, not outside it', async () => {
+		const wide = trigger({ resource: 'expenseReport', options: { lookBackMinutes: 10 } });
+		const narrow = trigger({ resource: 'expenseReport', options: { lookBackMinutes: 1 } });
+		await wide.poll();
+		await narrow.poll();
+		const anchor = sim.reports.create();
+		expect(ids((await wide.poll()).items)).toEqual([anchor.id]);
+		expect(ids((await narrow.poll()).items)).toEqual([anchor.id]);
+		const late = sim.reports.create();
+		setLastModified([late.id], anchor.lastModified - 5 * 60_000);
+		expect(ids((await wide.poll()).items)).toEqual([late.id]);
+		expect((await narrow.poll()).items).toBeNull();
+		expect((await wide.poll()).items).toBeNull();
+	});
+
+	it('many reports sharing one LastModifiedDate across page boundaries, read one page per poll', async () => {
+		const poller = trigger({ resource: 'expenseReport', options: { pageSize: 3 } });
+		await poller.poll();
+		const burst = Array.from({ length: 8 }, () => sim.reports.create().id);
+		setLastModified(burst, sim.reports.get(burst[7])!.lastModified);
+		poller.budgetMs = 0;
+		const seen: string[] = [];
+		for (let i = 0; i < 10; i++) seen.push(...ids((await poller.poll()).items));
+		expect(seen.sort()).toEqual([...burst].sort());
+	});
+});
+
 describe('expense reports: manual mode and failures', () => {
 	it('manual mode returns the newest matching report and leaves the cursor alone', async () => {
 		const poller = trigger({ resource: 'expenseReport' });

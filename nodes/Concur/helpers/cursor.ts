@@ -38,7 +38,8 @@ export interface CursorLimits {
 	maxKeys: number;
 }
 
-export const DEFAULT_MAX_KEYS = 10_000;
+/** About 40 bytes of static data per key: the state stays within a few hundred kilobytes. */
+export const DEFAULT_MAX_KEYS = 5_000;
 
 export function createReportCursor(floor: number): ReportCursorState {
 	return { version: 1, floor, keys: {} };

@@ -247,7 +247,8 @@ function firstRunFloor(this: IPollFunctions, now: number, defaultFloor: number):
 
 function reportSettings(this: IPollFunctions): ReportSettings {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const qs: IDataObject = { limit: Math.min(100, Math.max(1, Number(options.pageSize ?? 100))) };
+	const pageSize = Math.floor(nonNegative.call(this, options.pageSize, 100, 'Page Size'));
+	const qs: IDataObject = { limit: Math.min(100, Math.max(1, pageSize)) };
 	// Empty means the token owner's own reports (Concur's default when `user` is omitted).
 	const user = String(this.getNodeParameter('user', 'ALL') ?? '').trim();
 	if (user) qs.user = user;
@@ -257,11 +258,21 @@ function reportSettings(this: IPollFunctions): ReportSettings {
 	if (paymentStatus) qs.paymentStatusCode = paymentStatus;
 	return {
 		event: this.getNodeParameter('event', 'createdOrUpdated') as ReportEvent,
-		toleranceMs: secondsToMs(Number(options.createdToleranceSeconds ?? 5)),
-		lookBackMs: minutesToMs(Number(options.lookBackMinutes ?? 10)),
+		toleranceMs: secondsToMs(nonNegative.call(this, options.createdToleranceSeconds, 5, 'Created Tolerance (Seconds)')),
+		lookBackMs: minutesToMs(nonNegative.call(this, options.lookBackMinutes, 10, 'Look-Back Window (Minutes)')),
 		fullDetails: options.fullDetails === true,
 		qs,
 	};
+}
+
+/** A number option that must be zero or more (an expression could yield anything). */
+function nonNegative(this: IPollFunctions, value: unknown, fallback: number, name: string): number {
+	if (value === undefined || value === '') return fallback;
+	const number = Number(value);
+	if (!Number.isFinite(number) || number < 0) {
+		throw new NodeOperationError(this.getNode(), `${name} must be a number of zero or more, not "${String(value)}"`);
+	}
+	return number;
 }
 
 /** Turns fresh list rows into output items: event filter, then the optional full fetch. */

@@ -83,6 +83,12 @@ describe('expense reports: first run', () => {
 		expect(ids(first.items)).toEqual(ordered.slice(6).map((r) => r.id));
 	});
 
+	it('rejects option values that are not usable numbers', async () => {
+		const poller = trigger({ resource: 'expenseReport', options: { lookBackMinutes: 'ten' } });
+		expect((await poller.poll()).error?.message).toMatch(/Look-Back Window \(Minutes\) must be a number of zero or more/);
+		expect(poller.nodeState()).toEqual({});
+	});
+
 	it('rejects a start date that is not a date', async () => {
 		const poller = trigger({ resource: 'expenseReport', firstRun: 'date', startDate: 'soon' });
 		const outcome = await poller.poll();

@@ -23,6 +23,14 @@ export interface PlaygroundCredentials {
 }
 
 /**
+ * n8n 1.x builds the public API's credential schema from the first displayOptions condition
+ * only: with grantType companyRequestToken it also demands the fields of the other grants, and
+ * it demands allowedDomains unless the domain restriction is stated. Empty values satisfy it and
+ * mean "not set" to the credential. (n8n 2.x rejects these extra fields, so 1.x only.)
+ */
+const N8N_1_SCHEMA_PADDING = { username: '', password: '', refreshToken: '', allowedHttpRequestDomains: 'all' };
+
+/**
  * Creates the three Concur credentials through n8n's public API, pointed at the simulator: the
  * company request-token grant on the simulator's token host, the simulator's ESS signing key, and
  * the Basic Auth pair the simulator sends with legacy callouts.
@@ -34,6 +42,7 @@ export async function createSimulatorCredentials(n8n: N8nInstance, sim: ConcurSi
 	};
 	return {
 		concurOAuth2Api: await create('Concur (simulator)', 'concurOAuth2Api', {
+			...(n8n.major < 2 ? N8N_1_SCHEMA_PADDING : {}),
 			grantType: 'companyRequestToken',
 			tokenHostUrl: 'custom',
 			customTokenHostUrl: sim.baseUrl,

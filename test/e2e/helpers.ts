@@ -25,6 +25,15 @@ export async function sleep(ms: number): Promise<void> {
 	await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Polls `condition` every 200 ms until it holds. */
+export async function waitUntil(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(200);
+	}
+}
+
 /**
  * Polls n8n's public API until `workflowId` has at least `count` finished executions, and returns
  * all of them (oldest first). Fails with n8n's log tail when they do not show up.
@@ -175,7 +184,15 @@ export function pollingWorkflow(credentials: Creds, approvalStatus: string): Wor
 				'n8n-nodes-concur.concurPollingTrigger',
 				1,
 				[0, 0],
-				{ pollTimes, event: 'reportChanged', filters: { approvalStatusCode: approvalStatus } },
+				{
+					pollTimes,
+					resource: 'expenseReport',
+					event: 'createdOrUpdated',
+					approvalStatus,
+					user: 'ALL',
+					firstRun: 'now',
+					options: {},
+				},
 				{ credentials: { concurOAuth2Api: credentials.concurOAuth2Api } },
 			),
 		],

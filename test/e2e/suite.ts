@@ -5,6 +5,8 @@
  * executions read back from n8n.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import { startN8n, type N8nInstance, type WorkflowJson } from '../../scripts/lib/n8n';
 import {
@@ -24,6 +26,7 @@ import {
 	pollingWorkflow,
 	triggerWorkflow,
 	waitForExecutions,
+	waitUntil,
 } from './helpers';
 
 const PACKAGE_NODE_TYPES = [
@@ -55,8 +58,8 @@ export function describeN8n(version: string): void {
 		}
 
 		/** A fresh report, submitted: it enters external validation (A_EXTV) and queues an ESS event and a callout. */
-		function submittedReport(amount = 120): { id: string; rptKey: string } {
-			const report = sim.reports.create({ amount, receipts: true });
+		function submittedReport(amount = 120, receipts = true): { id: string; rptKey: string } {
+			const report = sim.reports.create({ amount, receipts });
 			sim.reports.submit(report.id);
 			return { id: report.id, rptKey: report.rptKey };
 		}
@@ -166,10 +169,15 @@ export function describeN8n(version: string): void {
 		});
 
 		test('polling trigger: picks up a report the simulator moves to A_EXTV, once', async () => {
+			const requestsBefore = sim.requests.length;
 			const { id } = await deploy(pollingWorkflow(credentials, 'A_EXTV'));
 			const seen = (executions: Awaited<ReturnType<typeof waitForExecutions>>, reportId: string) =>
-				executions.flatMap((execution) => outputOf(execution, 'Concur Polling Trigger')).filter((item) => item.id === reportId);
-			// Let the activation poll set its cursor, then change a report in Concur.
+				executions.flatMap((execution) => outputOf(execution, 'Concur Polling Trigger')).filter((item) => item.ID === reportId);
+			// "Start From Now": the first poll (run by n8n on activation, asynchronously in 2.x) sets the
+			// cursor. Change a report in Concur only once Concur has seen that poll.
+			await waitUntil('the first poll', () =>
+				sim.requests.slice(requestsBefore).some((request) => request.path.startsWith('/api/v3.0/expense/reports')),
+			);
 			const before = (await n8n.executions(id)).length;
 			const report = submittedReport();
 			let executions = await waitForExecutions(n8n, id, before + 1, 90_000);
@@ -221,10 +229,11 @@ export function describeN8n(version: string): void {
 			expect(afterSecond.refreshes).toBe(afterFirst.refreshes + 1);
 			expect(afterSecond.activeRefreshTokens).toBe(1);
 
-			// 3. The request token can no longer be exchanged, tokens expire again (answered 403 this
-			// time): only the rotated refresh token n8n persisted in the credential can work.
+			// 3. The request token can no longer be exchanged and tokens expire again: only the rotated
+			// refresh token n8n persisted in the credential can work. n8n 2.x also refreshes when Concur
+			// answers the expired token with 403 (n8n 1.x refreshes on 401 only: see the test below).
 			sim.tenant.requestTokenIssuedAt = Date.now() - 25 * 3600 * 1000;
-			sim.tokens.setExpiredStatus(403);
+			sim.tokens.setExpiredStatus(n8n.major >= 2 ? 403 : 401);
 			sim.tokens.expireAll();
 			const third = submittedReport(60);
 			const thirdResponse = await run(third.id);
@@ -239,42 +248,100 @@ export function describeN8n(version: string): void {
 			expect(afterThird.refreshes).toBe(afterSecond.refreshes + 1);
 			expect(afterThird.activeRefreshTokens).toBe(1);
 			sim.tokens.setExpiredStatus(401);
+			sim.tenant.requestTokenIssuedAt = Date.now();
 			await n8n.deactivateWorkflow(id);
 		});
 
-		test('examples import through the public API and activate; the ESS example posts a chat summary', async () => {
-			sim.tenant.requestTokenIssuedAt = Date.now();
+		if (version.startsWith('1.')) {
+			// Known limitation, kept executable so it is noticed when it changes: n8n 1.x calls
+			// preAuthentication again only on 401 (n8n-core requestWithAuthentication), so a token Concur
+			// answers with 403 stays in use. n8n 2.x honours preAuthenticationRetryStatusCode [401, 403].
+			test.failing('n8n 1.x refreshes a token that Concur rejects with 403', async () => {
+				const path = 'concur-e2e-403';
+				const { id } = await deploy(actionWorkflow(credentials, path));
+				try {
+					sim.tokens.setExpiredStatus(403);
+					sim.tokens.expireAll();
+					const report = submittedReport(50);
+					await n8n.request('POST', `/webhook/${path}`, { body: { reportId: report.id } });
+					const executions = await waitForExecutions(n8n, id, 1);
+					expect(errorOf(executions[0])).toBeUndefined();
+				} finally {
+					sim.tokens.setExpiredStatus(401);
+					await n8n.deactivateWorkflow(id);
+				}
+			});
+		}
+
+		test('examples: import and activate through the public API, and each one does its job', async () => {
 			const messages: string[] = [];
-			const http = await import('node:http');
 			const chat = http.createServer((req, res) => {
 				const chunks: Buffer[] = [];
 				req.on('data', (chunk: Buffer) => chunks.push(chunk));
 				req.on('end', () => {
-					messages.push(Buffer.concat(chunks).toString('utf8'));
+					messages.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string }).text);
 					res.writeHead(200, { 'content-type': 'application/json' });
 					res.end('{"ok":true}');
 				});
 			});
 			await new Promise<void>((resolve) => chat.listen(0, '127.0.0.1', resolve));
-			const chatUrl = `http://127.0.0.1:${(chat.address() as { port: number }).port}/chat`;
+			const chatUrl = `http://127.0.0.1:${(chat.address() as AddressInfo).port}/chat`;
 			try {
 				const examples = await importExamples(n8n, credentials, { chatWebhookUrl: chatUrl });
-				expect(examples.length).toBeGreaterThanOrEqual(3);
-				for (const example of examples) {
-					expect({ file: example.file, error: example.activationError }).toEqual({ file: example.file, error: undefined });
-				}
-				const ess = examples.find((example) => example.file.startsWith('01-'))!;
-				const url = webhookUrl(n8n, ess.workflow, 'Concur Trigger');
-				const report = submittedReport(321);
-				const event = pendingEventFor(report.id);
-				const [delivered] = await sim.sendEvents(url, { eventIds: [event.id] });
+				expect(examples.map((example) => [example.file, example.activationError ?? 'active'])).toEqual([
+					['01-ess-report-submitted-to-chat.json', 'active'],
+					['02-callout-policy-check.json', 'active'],
+					['03-consultant-client-template.json', 'active'],
+				]);
+				const [toChat, policy, template] = examples;
+
+				// 1. ESS "report submitted" → get the report by facts.href → summary in the chat.
+				const submitted = submittedReport(321);
+				const [delivered] = await sim.sendEvents(webhookUrl(n8n, toChat.workflow, 'Concur Trigger'), {
+					eventIds: [pendingEventFor(submitted.id).id],
+				});
 				expect(delivered).toMatchObject({ delivered: true, lastStatus: 200 });
-				const executions = await waitForExecutions(n8n, ess.id, 1);
-				expect(errorOf(executions[0])).toBeUndefined();
+				const chatRuns = await waitForExecutions(n8n, toChat.id, 1);
+				expect(errorOf(chatRuns[0])).toBeUndefined();
 				expect(messages).toHaveLength(1);
-				const text = (JSON.parse(messages[0]) as { text: string }).text;
-				expect(text).toContain(sim.reports.get(report.id)!.name);
-				expect(text).toContain(report.id);
+				expect(messages[0]).toContain(sim.reports.get(submitted.id)!.name);
+				expect(messages[0]).toContain(submitted.id);
+
+				// 2. Legacy callout → full details → policy: send back, exception + approve, approve.
+				const notifyUrl = webhookUrl(n8n, policy.workflow, 'Concur Callout', 'webhook/concur/v1.0/notify');
+				const missingReceipts = submittedReport(200, false);
+				const overLimit = submittedReport(1500);
+				const clean = submittedReport(40);
+				for (const report of [missingReceipts, overLimit, clean]) {
+					const [callout] = await sim.sendCallouts(notifyUrl, undefined, { reportId: report.id });
+					expect(callout).toMatchObject({ delivered: true, lastStatus: 200 });
+				}
+				const policyRuns = await waitForExecutions(n8n, policy.id, 3);
+				expect(policyRuns.map(errorOf)).toEqual([undefined, undefined, undefined]);
+				const sentBack = sim.reports.get(missingReceipts.id)!;
+				expect(sentBack.approvalStatusCode).toBe('A_RESU');
+				expect(sentBack.comments.join(' ')).toContain('Receipts are missing for 1 expense(s)');
+				const flagged = sim.reports.get(overLimit.id)!;
+				expect(flagged.approvalStatusCode).toBe('A_PEND');
+				expect(flagged.exceptions.map((exception) => exception.exceptionCode)).toContain('OVERLIMIT');
+				const approved = sim.reports.get(clean.id)!;
+				expect(approved.approvalStatusCode).toBe('A_PEND');
+				expect(approved.exceptions.map((exception) => exception.exceptionCode)).not.toContain('OVERLIMIT');
+
+				// 3. Client template: an external-validation event above the client's limit is sent back
+				// with the client's comment, and the client's chat is told.
+				const aboveLimit = submittedReport(3000);
+				const [event] = await sim.sendEvents(webhookUrl(n8n, template.workflow, 'Concur Trigger'), {
+					eventIds: [pendingEventFor(aboveLimit.id).id],
+				});
+				expect(event).toMatchObject({ delivered: true, lastStatus: 200 });
+				const templateRuns = await waitForExecutions(n8n, template.id, 1);
+				expect(errorOf(templateRuns[0])).toBeUndefined();
+				const templated = sim.reports.get(aboveLimit.id)!;
+				expect(templated.approvalStatusCode).toBe('A_RESU');
+				expect(templated.comments.join(' ')).toContain('pre-approval');
+				expect(messages).toHaveLength(2);
+				expect(messages[1]).toMatch(/^\[Acme Corp\] Sent back: /);
 			} finally {
 				await new Promise<void>((resolve) => chat.close(() => resolve()));
 			}

@@ -13,8 +13,7 @@
  * Every version of every report (ID + LastModifiedDate) is counted: it must be emitted exactly
  * once. Misses and repeats are both asserted to be zero.
  *
- * The simulator has no API yet to give a change a chosen LastModifiedDate, so `setLastModified`
- * below writes the tenant's state directly (see the report of the polling-trigger work).
+ * Shared and late timestamps are made with the simulator's `reports.setLastModified`.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -50,16 +49,6 @@ afterAll(async () => {
 });
 
 /** Gives reports one chosen LastModifiedDate (the simulator's list re-sorts on its version). */
-function setLastModified(reportIds: string[], at: number): void {
-	for (const id of reportIds) {
-		const report = sim.reports.get(id);
-		if (!report) throw new Error(`no report ${id}`);
-		report.lastModified = at;
-	}
-	(sim.tenant as unknown as { sortedDirty: boolean }).sortedDirty = true;
-	sim.tenant.version++;
-}
-
 it('over 1,100 polls every report change is emitted exactly once: 0 missed, 0 repeated', async () => {
 	const random = rng(20261122);
 	const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
@@ -139,7 +128,7 @@ it('over 1,100 polls every report change is emitted exactly once: 0 missed, 0 re
 			// A burst sharing one LastModifiedDate, up to almost three pages long.
 			const size = 2 + Math.floor(random() * (PAGE_SIZE * 2 + 3));
 			const made = Array.from({ length: size }, () => sim.reports.create({ ownerLoginId: pick(['alice@acme-sim.example', 'bob@acme-sim.example', 'carol@acme-sim.example']) }).id);
-			setLastModified(made, sim.reports.get(made[made.length - 1])!.lastModified);
+			sim.reports.setLastModified(made, sim.reports.get(made[made.length - 1])!.lastModified);
 			made.forEach(record);
 			stats.bursts++;
 			stats.burstRows += size;
@@ -149,7 +138,7 @@ it('over 1,100 polls every report change is emitted exactly once: 0 missed, 0 re
 			// A late change: listed only now, dated up to half the look-back window in the past.
 			const newest = Math.max(...sim.reports.list().slice(-1).map((r) => r.lastModified));
 			const late = sim.reports.create().id;
-			setLastModified([late], newest - Math.floor(random() * (LOOK_BACK_MS / 2)));
+			sim.reports.setLastModified([late], newest - Math.floor(random() * (LOOK_BACK_MS / 2)));
 			record(late);
 			stats.late++;
 		}

@@ -170,13 +170,6 @@ describe('expense reports: events and filters', () => {
 	});
 });
 
-/** The simulator has no API for a chosen LastModifiedDate yet: write the tenant state directly. */
-function setLastModified(reportIds: string[], at: number): void {
-	for (const id of reportIds) sim.reports.get(id)!.lastModified = at;
-	(sim.tenant as unknown as { sortedDirty: boolean }).sortedDirty = true;
-	sim.tenant.version++;
-}
-
 describe('expense reports: look-back window and shared timestamps', () => {
 	it('a change listed late is emitted when it falls inside the look-back window, not outside it', async () => {
 		const wide = trigger({ resource: 'expenseReport', options: { lookBackMinutes: 10 } });
@@ -187,7 +180,7 @@ describe('expense reports: look-back window and shared timestamps', () => {
 		expect(ids((await wide.poll()).items)).toEqual([anchor.id]);
 		expect(ids((await narrow.poll()).items)).toEqual([anchor.id]);
 		const late = sim.reports.create();
-		setLastModified([late.id], anchor.lastModified - 5 * 60_000);
+		sim.reports.setLastModified([late.id], anchor.lastModified - 5 * 60_000);
 		expect(ids((await wide.poll()).items)).toEqual([late.id]);
 		expect((await narrow.poll()).items).toBeNull();
 		expect((await wide.poll()).items).toBeNull();
@@ -197,7 +190,7 @@ describe('expense reports: look-back window and shared timestamps', () => {
 		const poller = trigger({ resource: 'expenseReport', options: { pageSize: 3 } });
 		await poller.poll();
 		const burst = Array.from({ length: 8 }, () => sim.reports.create().id);
-		setLastModified(burst, sim.reports.get(burst[7])!.lastModified);
+		sim.reports.setLastModified(burst, sim.reports.get(burst[7])!.lastModified);
 		poller.budgetMs = 0;
 		const seen: string[] = [];
 		for (let i = 0; i < 10; i++) seen.push(...ids((await poller.poll()).items));

@@ -228,6 +228,8 @@ export class ConcurSimulator {
 		recall: (id: string): SimReport => this.tenant.applyChange(id, 'recall'),
 		pay: (id: string): SimReport => this.tenant.applyChange(id, 'pay'),
 		touch: (id: string): SimReport => this.tenant.applyChange(id, 'touch'),
+		/** Backdates or aligns LastModifiedDate (late indexing, several changes in one millisecond). */
+		setLastModified: (ids: string[], at: number): void => this.tenant.setLastModified(ids, at),
 		/** Creates `count` reports quickly (optionally submitted); events only when queueEvents. Returns ids. */
 		bulk: (count: number, action: 'create' | 'submit' = 'create', queueEvents = false): string[] => this.tenant.bulk(count, action, queueEvents),
 	};

@@ -555,6 +555,21 @@ export class Tenant {
 		return report;
 	}
 
+	/**
+	 * Gives reports a chosen LastModifiedDate, as Concur does when it indexes a change late or when
+	 * several changes land in the same millisecond. Queues nothing: the change itself was already
+	 * made (and its event queued) by the action that caused it.
+	 */
+	setLastModified(ids: string[], at: number): void {
+		for (const id of ids) {
+			const report = this.byId.get(id);
+			if (!report) throw new TransitionError(`Unknown report ${id}`);
+			report.lastModified = at;
+		}
+		this.sortedDirty = true;
+		this.version++;
+	}
+
 	/** Adds an exception (v1.1 or v4). Returns false for an unknown exception code. */
 	addException(report: SimReport, exception: SimException): boolean {
 		if (!KNOWN_EXCEPTION_CODES.includes(exception.exceptionCode)) return false;

@@ -27,6 +27,7 @@ import {
 	type ReportEvent,
 } from './helpers/cursor';
 import { daysToMs, minutesToMs, parseConcurDate, secondsToMs, toConcurDate } from './helpers/dates';
+import { APPROVAL_STATUS_OPTIONS, PAYMENT_STATUS_OPTIONS, withAnyOption } from './helpers/reportStatus';
 import { concurApiRequest, type ConcurRequestOptions } from './transport';
 
 const REPORTS_PATH = '/api/v3.0/expense/reports';
@@ -97,22 +98,7 @@ export class ConcurPollingTrigger implements INodeType {
 				type: 'options',
 				displayOptions: { show: { resource: ['expenseReport'] } },
 				description: 'Only reports in this approval status (sent to Concur as approvalStatusCode)',
-				options: [
-					{ name: 'A_AAFH', value: 'A_AAFH' },
-					{ name: 'A_ACCO', value: 'A_ACCO' },
-					{ name: 'A_FILE', value: 'A_FILE' },
-					{ name: 'A_PBDG', value: 'A_PBDG' },
-					{ name: 'A_PECO', value: 'A_PECO' },
-					{ name: 'A_PVAL', value: 'A_PVAL' },
-					{ name: 'A_RHLD', value: 'A_RHLD' },
-					{ name: 'A_TEXP', value: 'A_TEXP' },
-					{ name: 'Any', value: '' },
-					{ name: 'Approved (A_APPR)', value: 'A_APPR' },
-					{ name: 'Not Submitted (A_NOTF)', value: 'A_NOTF' },
-					{ name: 'Pending Approval (A_PEND)', value: 'A_PEND' },
-					{ name: 'Pending External Validation (A_EXTV)', value: 'A_EXTV' },
-					{ name: 'Sent Back (A_RESU)', value: 'A_RESU' },
-				],
+				options: withAnyOption(APPROVAL_STATUS_OPTIONS),
 				default: '',
 			},
 			{
@@ -121,14 +107,7 @@ export class ConcurPollingTrigger implements INodeType {
 				type: 'options',
 				displayOptions: { show: { resource: ['expenseReport'] } },
 				description: 'Only reports in this payment status (sent to Concur as paymentStatusCode)',
-				options: [
-					{ name: 'Any', value: '' },
-					{ name: 'Not Paid (P_NOTP)', value: 'P_NOTP' },
-					{ name: 'On Hold (P_HOLD)', value: 'P_HOLD' },
-					{ name: 'Paid (P_PAID)', value: 'P_PAID' },
-					{ name: 'Payment Confirmed (P_PAYC)', value: 'P_PAYC' },
-					{ name: 'Processing Payment (P_PROC)', value: 'P_PROC' },
-				],
+				options: withAnyOption(PAYMENT_STATUS_OPTIONS),
 				default: '',
 			},
 			{

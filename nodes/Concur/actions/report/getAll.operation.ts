@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequestAllItems } from '../../transport';
+import { APPROVAL_STATUS_OPTIONS, PAYMENT_STATUS_OPTIONS } from '../../helpers/reportStatus';
 import { scopeToOperation } from '../displayOptions';
 import type { ReportListFilters } from './utils';
 import { buildReportListQuery, simplifyV3Report, V3_MAX_PAGE_SIZE, V3_REPORTS_PATH } from './utils';
@@ -44,21 +45,7 @@ const properties: INodeProperties[] = [
 				name: 'approvalStatusCode',
 				type: 'options',
 				default: 'A_EXTV',
-				options: [
-					{ name: 'Anomaly and Fraud Check (A_AAFH)', value: 'A_AAFH' },
-					{ name: 'Approved (A_APPR)', value: 'A_APPR' },
-					{ name: 'Expired in Approval Queue (A_TEXP)', value: 'A_TEXP' },
-					{ name: 'Needs to Be Resubmitted (A_RESU)', value: 'A_RESU' },
-					{ name: 'Not Submitted (A_NOTF)', value: 'A_NOTF' },
-					{ name: 'Pending Budget Approval (A_PBDG)', value: 'A_PBDG' },
-					{ name: 'Pending Cost Object Approval (A_PECO)', value: 'A_PECO' },
-					{ name: 'Pending External Validation (A_EXTV)', value: 'A_EXTV' },
-					{ name: 'Pending Manager Approval (A_PEND)', value: 'A_PEND' },
-					{ name: 'Pending Prepayment Validation (A_PVAL)', value: 'A_PVAL' },
-					{ name: 'Pending Receipt Images (A_RHLD)', value: 'A_RHLD' },
-					{ name: 'Pending Review (A_ACCO)', value: 'A_ACCO' },
-					{ name: 'Submitted (A_FILE)', value: 'A_FILE' },
-				],
+				options: APPROVAL_STATUS_OPTIONS,
 				description: 'Only reports with this approval status',
 			},
 			{
@@ -94,13 +81,7 @@ const properties: INodeProperties[] = [
 				name: 'paymentStatusCode',
 				type: 'options',
 				default: 'P_NOTP',
-				options: [
-					{ name: 'In Process (P_PROC)', value: 'P_PROC' },
-					{ name: 'Not Paid (P_NOTP)', value: 'P_NOTP' },
-					{ name: 'On Hold (P_HOLD)', value: 'P_HOLD' },
-					{ name: 'Paid (P_PAID)', value: 'P_PAID' },
-					{ name: 'Payment Confirmed (P_PAYC)', value: 'P_PAYC' },
-				],
+				options: PAYMENT_STATUS_OPTIONS,
 				description: 'Only reports with this payment status',
 			},
 			{

@@ -166,7 +166,7 @@ describe('harness credentials helper (n8n semantics)', () => {
 		const type = sessionCredential('sessionApi', { expirable: true });
 		const helper = new HarnessCredentialsHelper(new Map([[type.name, type]]));
 		const { id } = helper.store.add(type.name, { baseUrl, label: '={{ "user expression" }}' });
-		await run(type.name, type, helper, id);
+		await run(type.name, type, helper, id ?? undefined);
 		expect(helper.store.data(id!)).toMatchObject({ label: '={{ "user expression" }}', sessionToken: 'token-1' });
 	});
 });

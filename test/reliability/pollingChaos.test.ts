@@ -62,6 +62,7 @@ describe(`polling chaos: ${CHAOS_SECONDS} s of report changes, 429s, 500s and an
 	const faultsInjected = { 429: 0, 500: 0 };
 	let emitted: Array<{ id: string; modified: number }> = [];
 	let executions: N8nExecution[] = [];
+	const restartWindow = { from: '', to: '' };
 
 	const listCalls = () => sim.requests.filter((r) => r.path.split('?')[0] === LIST_PATH).length;
 	const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -103,7 +104,10 @@ describe(`polling chaos: ${CHAOS_SECONDS} s of report changes, 429s, 500s and an
 				faultsInjected[500]++;
 			}
 			if (!restarted && Date.now() - started > (CHAOS_SECONDS * 1000) / 2) {
-				restarted = n8n.restart();
+				restartWindow.from = new Date().toISOString();
+				restarted = n8n.restart().then(() => {
+					restartWindow.to = new Date().toISOString();
+				});
 			}
 			await sleep(150 + rand() * 200);
 		}
@@ -116,6 +120,27 @@ describe(`polling chaos: ${CHAOS_SECONDS} s of report changes, 429s, 500s and an
 		await sleep(5000);
 		executions = await executionsWithData(n8n.instance, workflowId);
 		emitted = executions.flatMap(emittedItems).map(versionOf);
+		// Diagnostics for a failure: each execution, and in which executions repeats showed up.
+		const firstSeenIn = new Map<string, string>();
+		const repeats: Record<string, number> = {};
+		for (const execution of executions) {
+			for (const v of emittedItems(execution).map(versionOf)) {
+				const key = `${v.id}|${v.modified}`;
+				const first = firstSeenIn.get(key);
+				if (first === undefined) firstSeenIn.set(key, execution.id);
+				else repeats[`${first}→${execution.id}`] = (repeats[`${first}→${execution.id}`] ?? 0) + 1;
+			}
+		}
+		console.log(
+			`[poll-chaos] executions ${JSON.stringify(
+				executions.map((e) => ({
+					id: e.id,
+					status: e.status,
+					startedAt: (e as { startedAt?: string }).startedAt,
+					items: emittedItems(e).length,
+				})),
+			)} restart ${JSON.stringify(restartWindow)} repeats ${JSON.stringify(repeats)}`,
+		);
 		console.log(
 			`[poll-chaos] ${JSON.stringify({
 				changedReports: changed.size,

@@ -132,12 +132,18 @@ function printWelcome(
 	chatUrl: string,
 ): void {
 	const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
-	const ess = examples.find((e) => e.workflow.nodes.some((n) => n.parameters?.source === 'eventSubscription' && n.webhookId));
-	const callout = examples.find((e) => e.workflow.nodes.some((n) => n.parameters?.source === 'callout' && n.webhookId));
-	const essNode = ess?.workflow.nodes.find((n) => n.parameters?.source === 'eventSubscription' && n.webhookId);
-	const calloutNode = callout?.workflow.nodes.find((n) => n.parameters?.source === 'callout' && n.webhookId);
-	const essUrl = ess && essNode ? webhookUrl(n8n, ess.workflow, essNode.name as string) : undefined;
-	const calloutUrl = callout && calloutNode ? webhookUrl(n8n, callout.workflow, calloutNode.name as string, 'webhook/concur/v1.0/notify') : undefined;
+	// One delivery command per Concur Trigger in the examples (ESS events or legacy callouts).
+	const deliveries = examples.flatMap((example, index) =>
+		example.workflow.nodes
+			.filter((node) => node.type === 'n8n-nodes-concur.concurTrigger' && node.webhookId && !node.disabled)
+			.map((node) =>
+				node.parameters?.source === 'callout'
+					? `  npm run sim -- send-callout --url ${webhookUrl(n8n, example.workflow, node.name as string, 'webhook/concur/v1.0/notify')}\n` +
+						`      delivers the queued legacy callouts with Basic Auth to workflow ${index + 1}\n`
+					: `  npm run sim -- send-events --url ${webhookUrl(n8n, example.workflow, node.name as string)}\n` +
+						`      delivers the queued ESS events, signed, to workflow ${index + 1}\n`,
+			),
+	);
 
 	console.log(`
 ${bold('n8n-nodes-concur playground is running')}
@@ -149,14 +155,15 @@ ${bold('n8n-nodes-concur playground is running')}
 
 ${bold('Workflows')}
 ${examples
-	.map((e) => `  ${e.active ? '●' : '○'} ${e.name}   ${n8n.baseUrl}/workflow/${e.id}${e.activationError ? `\n      not active: ${e.activationError}` : ''}`)
+	.map((e, index) => `  ${index + 1}. ${e.active ? '●' : '○'} ${e.name}   ${n8n.baseUrl}/workflow/${e.id}${e.activationError ? `\n      not active: ${e.activationError}` : ''}`)
 	.join('\n')}
 
 ${bold('Make things happen')} (in another terminal, in this folder)
   export CONCUR_SIM_URL=${simUrl}
   npm run sim -- reports                        list reports (IDs, approval statuses)
   npm run sim -- change <reportId> submit       submit a report (A_NOTF/A_RESU): queues an ESS event and a callout
-${essUrl ? `  npm run sim -- send-events --url ${essUrl}\n      delivers the queued ESS events, signed (workflow 1 posts to the chat sink)\n` : ''}${calloutUrl ? `  npm run sim -- send-callout --url ${calloutUrl}\n      delivers the queued legacy callouts with Basic Auth (workflow 2 checks the policy)\n` : ''}  npm run sim -- tokens --expire-all            expire every token: n8n refreshes it and Concur rotates the refresh token
+${deliveries.join('')}      (a delivery takes the queued items off the queue; send-events --all re-sends every event)
+  npm run sim -- tokens --expire-all            expire every token: n8n refreshes it and Concur rotates the refresh token
   npm run sim -- fault --status 429 --count 2   throttle the next two API calls
 
 Executions: ${n8n.baseUrl}/home/executions      n8n log: .dev/n8n.log

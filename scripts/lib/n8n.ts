@@ -437,6 +437,10 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		{ env, stdio: ['ignore', log, log], cwd: userFolder },
 	);
 	fs.closeSync(log);
+	// Never leave an n8n behind when the caller exits without stop() (crash, process.exit).
+	const killOnExit = () => child.kill('SIGKILL');
+	process.once('exit', killOnExit);
+	child.once('exit', () => process.removeListener('exit', killOnExit));
 
 	const instance = new N8nInstance(host, baseUrl, userFolder, email, password, logFile, child, removeUserFolder);
 	const tail = () => instance.logTail();

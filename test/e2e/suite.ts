@@ -253,19 +253,22 @@ export function describeN8n(version: string): void {
 		});
 
 		if (version.startsWith('1.')) {
-			// Known limitation, kept executable so it is noticed when it changes: n8n 1.x calls
-			// preAuthentication again only on 401 (n8n-core requestWithAuthentication), so a token Concur
-			// answers with 403 stays in use. n8n 2.x honours preAuthenticationRetryStatusCode [401, 403].
-			test.failing('n8n 1.x refreshes a token that Concur rejects with 403', async () => {
+			// n8n 1.x calls preAuthentication again only on 401 (n8n 2.x honours
+			// preAuthenticationRetryStatusCode [401, 403]); the transport forces the refresh itself when
+			// n8n left the token unchanged, so a token Concur answers with 403 is replaced on 1.x too.
+			test('n8n 1.x refreshes a token that Concur rejects with 403', async () => {
 				const path = 'concur-e2e-403';
 				const { id } = await deploy(actionWorkflow(credentials, path));
 				try {
 					sim.tokens.setExpiredStatus(403);
 					sim.tokens.expireAll();
+					const refreshesBefore = sim.tokens.describe().refreshes;
 					const report = submittedReport(50);
 					await n8n.request('POST', `/webhook/${path}`, { body: { reportId: report.id } });
 					const executions = await waitForExecutions(n8n, id, 1);
 					expect(errorOf(executions[0])).toBeUndefined();
+					// One refresh (with rotation) replaced the token Concur refused with 403.
+					expect(sim.tokens.describe().refreshes).toBe(refreshesBefore + 1);
 				} finally {
 					sim.tokens.setExpiredStatus(401);
 					await n8n.deactivateWorkflow(id);

@@ -37,8 +37,10 @@ type Answer = { body: unknown; statusCode?: number } | Error;
 /** A context whose httpRequestWithAuthentication records what it gets and plays back answers. */
 function context(...answers: Answer[]) {
 	const calls: Array<{ credentialType: string; options: IHttpRequestOptions; extra: unknown }> = [];
+	const stored = { accessToken: 'stored-token' };
 	const ctx = {
 		getNode: () => node,
+		getCredentials: async () => ({ ...stored }),
 		helpers: {
 			httpRequestWithAuthentication: async (credentialType: string, options: IHttpRequestOptions, extra: unknown) => {
 				calls.push({ credentialType, options, extra });
@@ -49,7 +51,7 @@ function context(...answers: Answer[]) {
 			},
 		},
 	} as unknown as ConcurContext;
-	return { ctx, calls };
+	return { ctx, calls, stored };
 }
 
 describe('concurErrorMessage', () => {
@@ -207,5 +209,57 @@ describe('concurApiRequestAllItems', () => {
 		expect(items).toHaveLength(3);
 		expect(calls[0].options.qs).toEqual({ limit: 3 });
 		expect(calls).toHaveLength(1);
+	});
+});
+
+describe('expired tokens answered with 403 on n8n versions that refresh only on 401', () => {
+	const forbidden = () => httpFailure(403, { Message: 'Access token expired' });
+
+	it('forces one refresh when n8n left the token unchanged, then sends the request again', async () => {
+		const { ctx, calls } = context(forbidden(), { body: { ok: true } });
+		await expect(concurApiRequest.call(ctx, { method: 'GET', url: '/api/v3.0/expense/reports' })).resolves.toEqual({ ok: true });
+		expect(calls).toHaveLength(2);
+		expect((calls[0].extra as { credentialsDecrypted?: unknown }).credentialsDecrypted).toBeUndefined();
+		const forced = (calls[1].extra as { credentialsDecrypted: { data: { accessToken: string } } }).credentialsDecrypted;
+		expect(forced.data.accessToken).toBe('');
+	});
+
+	it('does not retry again when n8n already refreshed (the stored token changed): a real permission 403', async () => {
+		const { ctx, calls, stored } = context();
+		const refreshedByN8n = async () => {
+			stored.accessToken = 'new-token-from-n8n';
+			throw forbidden();
+		};
+		(ctx.helpers as unknown as { httpRequestWithAuthentication: unknown }).httpRequestWithAuthentication = async (
+			credentialType: string,
+			options: IHttpRequestOptions,
+			extra: unknown,
+		) => {
+			calls.push({ credentialType, options, extra });
+			return await refreshedByN8n();
+		};
+		await expect(concurApiRequest.call(ctx, { method: 'GET', url: '/x' })).rejects.toThrow('Access token expired');
+		expect(calls).toHaveLength(1);
+	});
+
+	it('forces at most one refresh per request', async () => {
+		const { ctx, calls } = context(forbidden(), forbidden(), { body: {} });
+		await expect(concurApiRequest.call(ctx, { method: 'GET', url: '/x' })).rejects.toThrow('Access token expired');
+		expect(calls).toHaveLength(2);
+	});
+});
+
+describe('extractFailure on n8n 1.x errors', () => {
+	it('reads the HTTP code and JSON body that n8n 1.x keeps on its NodeApiError (the cause is gone)', () => {
+		const error = Object.assign(new Error('Forbidden - perhaps check your credentials?'), {
+			httpCode: '403',
+			context: { data: { Message: 'Access token expired' } },
+		});
+		expect(extractFailure(error)).toMatchObject({ status: 403, body: { Message: 'Access token expired' } });
+	});
+
+	it('does not mistake a non-HTTP code for a status', () => {
+		const error = Object.assign(new Error('boom'), { httpCode: 'ECONNRESET' });
+		expect(extractFailure(error).status).toBeUndefined();
 	});
 });

@@ -4,6 +4,7 @@
  * v3 paging, and errors that carry Concur's own message but never a token.
  */
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -110,7 +111,13 @@ export function extractFailure(error: unknown): HttpFailure {
 		}
 		current = current.cause as Record<string, unknown> | undefined;
 	}
-	const message = (error as { message?: unknown })?.message;
+	// n8n 1.x drops the transport error from the NodeApiError it throws (the class field `cause`
+	// resets it), leaving only the HTTP code and, for JSON answers, the body in context.data.
+	const wrapped = error as { httpCode?: unknown; context?: { data?: unknown }; message?: unknown };
+	if (typeof wrapped?.httpCode === 'string' && /^\d{3}$/.test(wrapped.httpCode)) {
+		return { status: Number(wrapped.httpCode), body: wrapped.context?.data, headers: {} };
+	}
+	const message = wrapped?.message;
 	return { headers: {}, networkMessage: typeof message === 'string' ? message : undefined };
 }
 
@@ -266,6 +273,27 @@ function parseJsonBody(body: unknown): unknown {
 	return body;
 }
 
+/** The access token the credential holds right now ('' before the first grant). */
+async function storedAccessToken(this: ConcurContext, credentialType: string): Promise<string> {
+	const data = await this.getCredentials(credentialType);
+	return typeof data.accessToken === 'string' ? data.accessToken : '';
+}
+
+/** The stored credential with its access token blanked: n8n then runs preAuthentication. */
+async function credentialForcingRefresh(
+	this: ConcurContext,
+	credentialType: string,
+): Promise<ICredentialsDecrypted> {
+	const data = await this.getCredentials(credentialType);
+	const details = this.getNode().credentials?.[credentialType];
+	return {
+		id: details?.id ?? '',
+		name: details?.name ?? credentialType,
+		type: credentialType,
+		data: { ...data, accessToken: '' },
+	};
+}
+
 /**
  * Calls Concur once (plus bounded 429 retries) and returns the parsed body ({} for 204). The result
  * is `unknown`: each operation knows (and casts to) the shape of its endpoint.
@@ -296,6 +324,9 @@ export async function concurApiRequest(
 	// XML is read as raw bytes so the package's safe parser sees exactly what Concur sent.
 	if (format === 'xml') request.encoding = 'arraybuffer';
 
+	const credentialType = options.credentialType ?? 'concurOAuth2Api';
+	const tokenBefore = await storedAccessToken.call(this, credentialType);
+	let forcedRefresh: ICredentialsDecrypted | undefined;
 	for (let retry = 0; ; retry++) {
 		let response: FullResponse | undefined;
 		let failure: HttpFailure | undefined;
@@ -303,10 +334,10 @@ export async function concurApiRequest(
 			// A fresh copy per attempt: n8n's authenticate step writes into the options it gets.
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
-				options.credentialType ?? 'concurOAuth2Api',
+				credentialType,
 				{ ...request, headers: { ...headers } },
 				// Concur answers an expired token with 401 or 403: both refresh and retry once.
-				{ preAuthenticationRetryStatusCode: [401, 403] },
+				{ preAuthenticationRetryStatusCode: [401, 403], credentialsDecrypted: forcedRefresh },
 			)) as FullResponse;
 		} catch (error) {
 			failure = extractFailure(error);
@@ -314,6 +345,20 @@ export async function concurApiRequest(
 		if (failure) {
 			if (failure.status === 429 && retry < concurRetryPolicy.maxRetries) {
 				await sleep(retryDelayMs(retry, parseRetryAfterMs(failure.headers['retry-after'])));
+				continue;
+			}
+			if (
+				failure.status === 403 &&
+				forcedRefresh === undefined &&
+				tokenBefore !== '' &&
+				(await storedAccessToken.call(this, credentialType)) === tokenBefore
+			) {
+				// Concur may answer an expired token with 403. n8n 2.x refreshes on 403 itself (the
+				// retry status codes above), so the stored token has changed by now. n8n 1.x refreshes
+				// only on 401: the token is unchanged, and without help it would stay in use for good.
+				// Handing n8n the credential with the token blanked makes it run preAuthentication,
+				// store the new token (and the rotated refresh token) and send the request once more.
+				forcedRefresh = await credentialForcingRefresh.call(this, credentialType);
 				continue;
 			}
 			throw buildApiError(this, failure, options);

@@ -3,19 +3,18 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequest } from '../../transport';
 import { scopeToOperation } from '../displayOptions';
-import { buildSubscription, isEndpointUrl, SUBSCRIPTIONS_PATH, subscriptionIdProblem } from './utils';
+import {
+	buildSubscription,
+	isEndpointUrl,
+	readSubscriptionId,
+	SUBSCRIPTIONS_PATH,
+	subscriptionIdProperty,
+} from './utils';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Subscription ID',
-		name: 'subscriptionId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. n8n-expense-reports',
-		description:
-			'A name for the subscription: lowercase letters, numbers, "." and "-", unique across Concur. An existing subscription of your app with this ID is updated.',
-	},
+	subscriptionIdProperty(
+		'A name for the subscription: lowercase letters, numbers, "." and "-", unique across Concur. An existing subscription of your app with this ID is updated.',
+	),
 	{
 		displayName: 'Topic',
 		name: 'topic',
@@ -51,13 +50,11 @@ const displayOptions = { show: { resource: ['eventSubscription'], operation: ['u
 export const description = scopeToOperation(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = (this.getNodeParameter('subscriptionId', itemIndex) as string).trim();
+	const id = readSubscriptionId.call(this, itemIndex);
 	const topic = (this.getNodeParameter('topic', itemIndex) as string).trim();
 	const filter = this.getNodeParameter('filter', itemIndex, '.*') as string;
 	const endpoint = (this.getNodeParameter('endpoint', itemIndex) as string).trim();
 
-	const idProblem = subscriptionIdProblem(id);
-	if (idProblem) throw new NodeOperationError(this.getNode(), idProblem, { itemIndex });
 	if (topic === '') throw new NodeOperationError(this.getNode(), 'The topic is empty', { itemIndex });
 	if (filter === '') {
 		throw new NodeOperationError(this.getNode(), 'The filter is empty', {

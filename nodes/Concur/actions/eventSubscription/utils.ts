@@ -1,4 +1,5 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 /** Pure helpers of the Event Subscription resource (ESS v4 subscription management). */
 
@@ -29,4 +30,25 @@ export function buildSubscription(id: string, topic: string, filter: string, end
 export function topicsToItems(response: unknown): IDataObject[] {
 	if (!Array.isArray(response)) return [];
 	return response.map((topic) => (typeof topic === 'string' ? { topic } : (topic as IDataObject)));
+}
+
+/** The Subscription ID parameter, worded for the operation that shows it. */
+export function subscriptionIdProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Subscription ID',
+		name: 'subscriptionId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. n8n-expense-reports',
+		description,
+	};
+}
+
+/** Reads and checks the Subscription ID parameter before anything is sent to Concur. */
+export function readSubscriptionId(this: IExecuteFunctions, itemIndex: number): string {
+	const id = (this.getNodeParameter('subscriptionId', itemIndex) as string).trim();
+	const problem = subscriptionIdProblem(id);
+	if (problem) throw new NodeOperationError(this.getNode(), problem, { itemIndex });
+	return id;
 }

@@ -3,27 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequestAllItems } from '../../transport';
 import { APPROVAL_STATUS_OPTIONS, PAYMENT_STATUS_OPTIONS } from '../../helpers/reportStatus';
+import { returnAllOrLimit } from '../common.descriptions';
 import { scopeToOperation } from '../displayOptions';
 import type { ReportListFilters } from './utils';
 import { buildReportListQuery, simplifyV3Report, V3_MAX_PAGE_SIZE, V3_REPORTS_PATH } from './utils';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 	{
 		displayName: 'User',
 		name: 'user',

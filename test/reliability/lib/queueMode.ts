@@ -99,7 +99,7 @@ export class QueueModeN8n {
 		this.redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
 			stdio: ['ignore', fs.openSync(path.join(this.dir, 'redis.log'), 'a'), 'inherit'],
 		});
-		await waitUntil('redis', () => execFileSync('redis-cli', ['-p', String(redisPort), 'ping'], { encoding: 'utf8' }).includes('PONG'), 20_000, this.redis);
+		await waitUntil('redis', () => execFileSync('redis-cli', ['-p', String(redisPort), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes('PONG'), 20_000, this.redis);
 
 		// A private PostgreSQL cluster (PostgreSQL refuses to run as root: run it as `postgres`).
 		const pgPort = await freePort();
@@ -133,6 +133,8 @@ export class QueueModeN8n {
 		const bcrypt = require(bcryptPath) as { hashSync(s: string, rounds: number): string };
 		this.env = {
 			...process.env,
+			// jest sets NODE_ENV=test, with which n8n in queue mode exits at once without a word.
+			NODE_ENV: 'production',
 			PATH: `${this.host.nodeBin}${path.delimiter}${process.env.PATH ?? ''}`,
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -185,12 +187,14 @@ export class QueueModeN8n {
 			this.processes.get('main')!,
 			false,
 		);
+		// Workers and the webhook processor next; the API key only once everything is up (a
+		// process that starts later must not find a different owner state than the key's).
+		await Promise.all([this.spawnRole('worker1'), this.spawnRole('worker2'), this.spawnRole('webhook')]);
 		await waitUntil('owner login', async () => {
 			await this.main.login();
 			return true;
 		}, 60_000);
 		await this.main.createApiKey(`queue-${Date.now()}`);
-		await Promise.all([this.spawnRole('worker1'), this.spawnRole('worker2'), this.spawnRole('webhook')]);
 	}
 
 	private logFile(role: Role): string {
@@ -208,6 +212,10 @@ export class QueueModeN8n {
 			QUEUE_HEALTH_CHECK_PORT: String(port),
 			N8N_WORKER_SERVER_PORT: String(port),
 		};
+		if (role !== 'main') {
+			// Only the main manages the owner (from the environment).
+			for (const name of Object.keys(env)) if (name.startsWith('N8N_INSTANCE_OWNER_')) delete env[name];
+		}
 		const log = fs.openSync(this.logFile(role), 'a');
 		const child = spawn(path.join(this.host.nodeBin, 'node'), [path.join(this.host.dir, 'node_modules', 'n8n', 'bin', 'n8n'), command], {
 			env,

@@ -28,6 +28,8 @@ export interface SoakReport {
 	attempts: number;
 	retriedAttempts: number;
 	gaveUp: number;
+	/** Last HTTP status of the deliveries the sender gave up on (404 = not retried by Concur's rules). */
+	gaveUpStatuses: Record<string, number>;
 	proxy: ResetProxy['stats'];
 	restartAfterDelivered: number;
 	/** Deliveries that succeeded after n8n came back (proves the restart was mid-stream). */
@@ -152,6 +154,9 @@ export async function runEssSoak(
 		attempts: sender.attempts.length,
 		retriedAttempts: sender.attempts.filter((a) => a.attempt > 1).length,
 		gaveUp: results.filter((r) => !r.delivered).length,
+		gaveUpStatuses: results
+			.filter((r) => !r.delivered)
+			.reduce<Record<string, number>>((acc, r) => ({ ...acc, [String(r.lastStatus)]: (acc[String(r.lastStatus)] ?? 0) + 1 }), {}),
 		proxy: proxy.stats,
 		restartAfterDelivered,
 		deliveredAfterRestart: deliveredCount() - deliveredWhenBack,

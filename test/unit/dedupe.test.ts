@@ -89,6 +89,32 @@ describe('acceptOnce', () => {
 		expect(persisted[`event-${MAX_PERSISTED_EVENTS + 49}`]).toBeDefined();
 	});
 
+	it('keeps the newest ids persisted through restarts, expiries and re-accepted ids', () => {
+		// A restart after every 100 events: each process sees static data only as JSON from the database.
+		let staticData: IDataObject = {};
+		const window = 10 * 60_000;
+		for (let i = 0; i < 3000; i++) {
+			if (i % 100 === 0) {
+				forgetAllSeenEvents();
+				staticData = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+			}
+			const now = T0 + i * 1000;
+			// Every 7th event repeats an id whose window passed long ago: accepted again, persisted once.
+			const id = i % 7 === 0 && i >= 1400 ? `event-${i - 1400}` : `event-${i}`;
+			expect(acceptOnce('wf:node', staticData, id, window, now)).toBe(true);
+			const persisted = staticData.concurSeenEvents as Record<string, number>;
+			const entries = Object.entries(persisted);
+			expect(entries.length).toBeLessThanOrEqual(MAX_PERSISTED_EVENTS);
+			// Nothing expired is kept, and the id just accepted is there with its new expiry.
+			expect(entries.every(([, expiry]) => expiry > Math.floor(now / 1000))).toBe(true);
+			expect(persisted[id]).toBe(Math.ceil((now + window) / 1000));
+		}
+		// With a 10-minute window and one event a second, exactly the last 600 seconds' ids are live,
+		// capped at the newest MAX_PERSISTED_EVENTS.
+		const persisted = staticData.concurSeenEvents as Record<string, number>;
+		expect(Object.keys(persisted)).toHaveLength(MAX_PERSISTED_EVENTS);
+	});
+
 	it('keeps a bounded number of node stores', () => {
 		for (let i = 0; i < 200; i++) seenEventsFor(`wf:${i}`).remember('x', T0, HOUR);
 		// The first node's store was evicted, so a fresh store (not hydrated) comes back.

@@ -29,6 +29,42 @@ export class SeenEvents {
 
 	hydrated = false;
 
+	/**
+	 * How many ids this node's static data holds, so adding one need not count them (that would
+	 * be O(cap) per event). Another process writing the same static data (queue mode) can make it
+	 * low; the list then holds at most one cap per process, still bounded, until ids expire.
+	 */
+	persistedCount = 0;
+
+	/** The persisted ids with their expiry, oldest first, so the oldest is found without a scan. */
+	private persistedOrder: Array<[string, number]> = [];
+	private persistedHead = 0;
+
+	notePersisted(id: string, expirySeconds: number): void {
+		this.persistedOrder.push([id, expirySeconds]);
+	}
+
+	/** The oldest persisted entry, taken off the queue; undefined when none is left. */
+	takeOldestPersisted(): [string, number] | undefined {
+		if (this.persistedHead >= this.persistedOrder.length) return undefined;
+		const oldest = this.persistedOrder[this.persistedHead++];
+		if (this.persistedHead > 1024 && this.persistedHead * 2 > this.persistedOrder.length) {
+			this.persistedOrder = this.persistedOrder.slice(this.persistedHead);
+			this.persistedHead = 0;
+		}
+		return oldest;
+	}
+
+	peekOldestPersisted(): [string, number] | undefined {
+		return this.persistedOrder[this.persistedHead];
+	}
+
+	resetPersisted(): void {
+		this.persistedOrder = [];
+		this.persistedHead = 0;
+		this.persistedCount = 0;
+	}
+
 	constructor(private readonly maxEntries: number = MAX_REMEMBERED_EVENTS) {}
 
 	get size(): number {
@@ -60,11 +96,14 @@ export class SeenEvents {
 
 	/** Seeds the store from persisted ids (expiry in epoch seconds); expired ones are skipped. */
 	load(persisted: Record<string, number>, now: number): void {
-		const entries = Object.entries(persisted)
-			.filter(([, expirySeconds]) => typeof expirySeconds === 'number' && expirySeconds * 1000 > now)
+		const all = Object.entries(persisted)
+			.filter(([, expirySeconds]) => typeof expirySeconds === 'number')
 			.sort((a, b) => a[1] - b[1]);
-		for (const [id, expirySeconds] of entries) {
-			if (!this.expiries.has(id)) this.expiries.set(id, expirySeconds * 1000);
+		this.resetPersisted();
+		for (const entry of all) this.notePersisted(entry[0], entry[1]);
+		this.persistedCount = Object.keys(persisted).length;
+		for (const [id, expirySeconds] of all) {
+			if (expirySeconds * 1000 > now && !this.expiries.has(id)) this.expiries.set(id, expirySeconds * 1000);
 		}
 		this.hydrated = true;
 	}
@@ -109,6 +148,45 @@ function persistedIds(staticData: IDataObject): Record<string, number> {
 }
 
 /**
+ * Adds `id` to the persisted ids in place, dropping expired ids and, past the cap, the oldest.
+ * The store keeps the persisted ids in first-accepted order, so this costs O(1) per accepted
+ * event plus what it drops: no rebuilding, sorting, counting or scanning of the static data
+ * (it runs on every accepted event).
+ */
+function persistId(
+	store: SeenEvents,
+	staticData: IDataObject,
+	id: string,
+	expirySeconds: number,
+	nowSeconds: number,
+): void {
+	let persisted = staticData[STATIC_DATA_KEY] as Record<string, number> | undefined;
+	if (persisted === null || typeof persisted !== 'object' || Array.isArray(persisted)) {
+		persisted = {};
+		staticData[STATIC_DATA_KEY] = persisted;
+		store.resetPersisted();
+	}
+	if (id in persisted) {
+		// A re-accepted id (its window had passed): its old queue entry no longer matches.
+		delete persisted[id];
+		store.persistedCount--;
+	}
+	for (;;) {
+		const oldest = store.peekOldestPersisted();
+		if (oldest === undefined) break;
+		if (store.persistedCount < MAX_PERSISTED_EVENTS && oldest[1] > nowSeconds) break;
+		store.takeOldestPersisted();
+		if (persisted[oldest[0]] === oldest[1]) {
+			delete persisted[oldest[0]];
+			store.persistedCount--;
+		}
+	}
+	persisted[id] = expirySeconds;
+	store.notePersisted(id, expirySeconds);
+	store.persistedCount = Math.max(store.persistedCount, 0) + 1;
+}
+
+/**
  * Atomic check-and-set for one delivery: seeds the node's store from static data the first time
  * this process sees the node, then remembers the id. When the id is new it is also added to the
  * static data (bounded, expired ids dropped); on a repeat the static data is left untouched so
@@ -124,17 +202,6 @@ export function acceptOnce(
 	const store = seenEventsFor(storeKey);
 	if (!store.hydrated) store.load(persistedIds(staticData), now);
 	if (!store.remember(id, now, windowMs)) return false;
-
-	const nowSeconds = Math.floor(now / 1000);
-	const kept = Object.entries(persistedIds(staticData)).filter(
-		([persistedId, expiry]) => persistedId !== id && typeof expiry === 'number' && expiry > nowSeconds,
-	);
-	if (kept.length >= MAX_PERSISTED_EVENTS) {
-		kept.sort((a, b) => a[1] - b[1]);
-		kept.splice(0, kept.length - MAX_PERSISTED_EVENTS + 1);
-	}
-	const next: Record<string, number> = Object.fromEntries(kept);
-	next[id] = Math.ceil((now + windowMs) / 1000);
-	staticData[STATIC_DATA_KEY] = next;
+	persistId(store, staticData, id, Math.ceil((now + windowMs) / 1000), Math.floor(now / 1000));
 	return true;
 }

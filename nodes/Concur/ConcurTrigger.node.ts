@@ -328,6 +328,14 @@ export class ConcurTrigger implements INodeType {
 						description:
 							'A repeat of an event ID within this many hours is acknowledged without running the workflow. Concur keeps retrying for 72 hours. 0 turns this off.',
 					},
+					{
+						displayName: 'Remember Across Restarts',
+						name: 'persistSeenEvents',
+						type: 'boolean',
+						default: true,
+						description:
+							"Whether to keep recently accepted event IDs in the workflow's static data, so a repeat is also dropped after n8n restarts. Off saves one database write per accepted event; repeats are then only dropped while n8n keeps running.",
+					},
 				],
 			},
 		],
@@ -515,6 +523,7 @@ async function handleEssEvent(
 			event.id,
 			windowHours * 3_600_000,
 			Date.now(),
+			options.persistSeenEvents !== false,
 		);
 		if (!first) {
 			this.logger.debug(`Concur Trigger: ESS event ${event.id} already received, skipped`, logContext);

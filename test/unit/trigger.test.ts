@@ -241,6 +241,16 @@ describe('ESS events', () => {
 		}
 	});
 
+	it('with Remember Across Restarts off, drops repeats in memory without writing static data', async () => {
+		const trigger = essTrigger({ options: { duplicateWindowHours: 72, persistSeenEvents: false } });
+		const delivery = signedDelivery(expenseStatusChangedEvent());
+		expect((await trigger.call(delivery)).executed).toBe(true);
+		expect((await trigger.call(delivery)).executed).toBe(false);
+		expect(trigger.staticDataWrites).toBe(0);
+		forgetAllSeenEvents(); // new n8n process: nothing was persisted, so the repeat runs
+		expect((await trigger.call(delivery)).executed).toBe(true);
+	});
+
 	it('does not drop repeats when the window is 0 or while listening for a test event', async () => {
 		const delivery = signedDelivery(expenseStatusChangedEvent());
 		const off = essTrigger({ options: { duplicateWindowHours: 0 } });

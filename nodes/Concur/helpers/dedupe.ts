@@ -188,9 +188,9 @@ function persistId(
 
 /**
  * Atomic check-and-set for one delivery: seeds the node's store from static data the first time
- * this process sees the node, then remembers the id. When the id is new it is also added to the
- * static data (bounded, expired ids dropped); on a repeat the static data is left untouched so
- * n8n has nothing to write.
+ * this process sees the node, then remembers the id. When the id is new and `persist` is on, it is
+ * also added to the static data (bounded, expired ids dropped); on a repeat, or with `persist`
+ * off, the static data is left untouched so n8n has nothing to write.
  */
 export function acceptOnce(
 	storeKey: string,
@@ -198,10 +198,11 @@ export function acceptOnce(
 	id: string,
 	windowMs: number,
 	now: number,
+	persist = true,
 ): boolean {
 	const store = seenEventsFor(storeKey);
 	if (!store.hydrated) store.load(persistedIds(staticData), now);
 	if (!store.remember(id, now, windowMs)) return false;
-	persistId(store, staticData, id, Math.ceil((now + windowMs) / 1000), Math.floor(now / 1000));
+	if (persist) persistId(store, staticData, id, Math.ceil((now + windowMs) / 1000), Math.floor(now / 1000));
 	return true;
 }

@@ -123,7 +123,7 @@ export function renderMarkdown(dir: string): string {
 	if (e2e) {
 		lines.push('## 2. End to end in a real n8n (24 concurrent senders, loopback)', '');
 		lines.push(
-			'Median over alternating runs (A B, then B A). Latency = time to the HTTP acknowledgement. ' +
+			'Median over alternating runs (A B, then B A; with two rounds the mean of both). Latency = time to the HTTP acknowledgement. ' +
 				'Concur Trigger rows use signed ESS events; n8n rows receive the same requests.',
 			'',
 		);

@@ -8,8 +8,12 @@ export function quantile(values: number[], q: number): number {
 	return sorted[rank];
 }
 
+/** The median (mean of the two middle values for an even count); NaN for an empty list. */
 export function median(values: number[]): number {
-	return quantile(values, 0.5);
+	if (values.length === 0) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Rounds for display: 3 significant digits, at most 2 decimals. */

@@ -9,7 +9,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { fetchConcurToken, GLZ_TOKEN_HOST, routeConcurRequest } from '../nodes/Concur/transport/oauth';
+import { fetchConcurTokenShared, GLZ_TOKEN_HOST, routeConcurRequest } from '../nodes/Concur/transport/oauth';
 
 /**
  * Outbound Concur credential. Concur's password grant (company request token or user) and
@@ -181,7 +181,7 @@ export class ConcurOAuth2Api implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const state = await fetchConcurToken(
+		const state = await fetchConcurTokenShared(
 			async (options: IHttpRequestOptions) => await this.helpers.httpRequest(options),
 			credentials,
 		);

@@ -9,6 +9,7 @@ import { concurRetryPolicy } from '../../nodes/Concur/transport';
 import { concurCredentials, type ConcurGrant } from '../harness/concurCredentials';
 import { HarnessCredentialsHelper, HarnessNodeTypes, runNode, testCredential } from '../harness/engine';
 import { PROBE_NODE_TYPE, registerProbe } from '../harness/probe';
+import { forgetSharedGrants } from '../../nodes/Concur/transport/oauth';
 import { startSimulator, type ConcurSimulator } from '../simulator';
 
 const REPORTS = '/api/v3.0/expense/reports';
@@ -27,6 +28,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+	forgetSharedGrants();
 	sim.faults.clear();
 	sim.requests.length = 0;
 	sim.tokens.setExpiredStatus(401);
@@ -133,6 +135,8 @@ describe('grants through the engine', () => {
 		});
 		sim.tokens.expireAll();
 		sim.requests.length = 0;
+		// Another n8n process (or one past the shared-grant reuse time) knows nothing of the rotation.
+		forgetSharedGrants();
 		const stale = await probe({ method: 'GET', url: REPORTS }, { helper: first.helper, credentialId: first.credentialId });
 
 		expect(sim.requests.find((request) => request.path === '/oauth2/v0/token')?.status).toBe(400);
@@ -140,6 +144,28 @@ describe('grants through the engine', () => {
 			/refresh token expired or was revoked.*reconnect the company through App Center and paste a new request token/,
 		);
 		expectNoSecrets(stale.nodeError, secretsOf(stale.stored));
+	});
+
+	it('concurrent executions holding the same refresh token share one refresh instead of spending it twice', async () => {
+		const first = await probe({ method: 'GET', url: REPORTS, qs: { limit: 1 } });
+		// Past the request token's 24 h window, so a spent refresh token cannot fall back to it.
+		const stored = { ...first.stored, requestTokenExchangedAt: new Date(Date.now() - 25 * 3600 * 1000).toISOString() };
+		sim.tokens.expireAll();
+		const refreshesBefore = sim.tokens.describe().refreshes;
+		// 24 executions start from the same stored state, as n8n's concurrent executions do.
+		const runs = await Promise.all(
+			Array.from({ length: 24 }, async () => {
+				first.helper.store.edit(first.credentialId, { ...stored });
+				return await probe({ method: 'GET', url: REPORTS, qs: { limit: 1 } }, { helper: first.helper, credentialId: first.credentialId });
+			}),
+		);
+		expect(runs.map((run) => run.nodeError?.message)).toEqual(Array(24).fill(undefined));
+		expect(sim.tokens.describe().refreshes).toBe(refreshesBefore + 1);
+		// A stale copy that still holds the rotated-away token, shortly after: no second refresh, no 108.
+		first.helper.store.edit(first.credentialId, { ...stored });
+		const late = await probe({ method: 'GET', url: REPORTS, qs: { limit: 1 } }, { helper: first.helper, credentialId: first.credentialId });
+		expect(late.nodeError).toBeUndefined();
+		expect(sim.tokens.describe().refreshes).toBe(refreshesBefore + 1);
 	});
 
 	it('after the user edits the credential, the old token is not used: the next call gets a token for the new inputs', async () => {

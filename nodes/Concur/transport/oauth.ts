@@ -493,3 +493,80 @@ export function routeConcurRequest(
 	routed.headers = headers;
 	return routed;
 }
+
+/**
+ * Concur rotates the refresh token on every refresh, so two refreshes with the same refresh token
+ * cannot both succeed: the second gets code 108 ("bad or expired refresh token"). n8n runs
+ * executions concurrently, and each one that meets an expired token calls preAuthentication with
+ * its own copy of the stored credential. Within one n8n process, callers that would send the same
+ * grant (same inputs, same stored refresh token) therefore share one request, and callers that
+ * arrive shortly after it with the refresh token it replaced get its result instead of spending
+ * the rotated-away token. Keys are SHA-256 digests: no secret is kept in the maps' keys.
+ */
+const grantsInFlight = new Map<string, Promise<ConcurTokenState>>();
+const recentGrants = new Map<string, { state: ConcurTokenState; at: number }>();
+/** How long a fresh grant answers callers that still hold the token it replaced. */
+export const SHARED_GRANT_REUSE_MS = 5 * 60_000;
+const MAX_RECENT_GRANTS = 256;
+
+/** Whether this credential state would be refreshed with a stored (rotating) refresh token. */
+function usesRotatedRefreshToken(credentials: ICredentialDataDecryptedObject): boolean {
+	return (
+		asString(credentials.tokenSource) === tokenSourceFingerprint(credentials) &&
+		asString(credentials.rotatedRefreshToken) !== ''
+	);
+}
+
+function grantKey(credentials: ICredentialDataDecryptedObject): string {
+	const tokenSource = tokenSourceFingerprint(credentials);
+	const sameSource = asString(credentials.tokenSource) === tokenSource;
+	return createHash('sha256')
+		.update(
+			JSON.stringify([
+				asString(credentials.clientId),
+				tokenSource,
+				sameSource ? asString(credentials.rotatedRefreshToken) : '',
+				sameSource ? asString(credentials.geolocation) : '',
+			]),
+		)
+		.digest('hex');
+}
+
+/** fetchConcurToken, shared between concurrent callers of one credential state (see above). */
+export async function fetchConcurTokenShared(
+	httpRequest: TokenHttpRequest,
+	credentials: ICredentialDataDecryptedObject,
+	now: number = Date.now(),
+): Promise<ConcurTokenState> {
+	const key = grantKey(credentials);
+	// Only a refresh with a stored refresh token spends something others may still hold.
+	const rotating = usesRotatedRefreshToken(credentials);
+	const recent = rotating ? recentGrants.get(key) : undefined;
+	if (recent !== undefined && now - recent.at < SHARED_GRANT_REUSE_MS) return { ...recent.state };
+	let pending = grantsInFlight.get(key);
+	if (pending === undefined) {
+		pending = fetchConcurToken(httpRequest, credentials, now);
+		grantsInFlight.set(key, pending);
+		try {
+			const state = await pending;
+			if (rotating) {
+				recentGrants.delete(key);
+				recentGrants.set(key, { state, at: Date.now() });
+				while (recentGrants.size > MAX_RECENT_GRANTS) {
+					const oldest = recentGrants.keys().next().value;
+					if (oldest === undefined) break;
+					recentGrants.delete(oldest);
+				}
+			}
+		} finally {
+			grantsInFlight.delete(key);
+		}
+	}
+	return { ...(await pending) };
+}
+
+/** For tests: forget shared grants. */
+export function forgetSharedGrants(): void {
+	grantsInFlight.clear();
+	recentGrants.clear();
+}

@@ -55,6 +55,8 @@ export interface PollingRow {
 	peakRssMiB: number;
 	duplicates: number;
 	missing: number;
+	/** False when the drain stopped before the backlog was emitted (bounded poll count). */
+	finished?: boolean;
 }
 
 export interface PollingResult {

@@ -115,6 +115,40 @@ describe('acceptOnce', () => {
 		expect(Object.keys(persisted)).toHaveLength(MAX_PERSISTED_EVENTS);
 	});
 
+	it("concurrent requests each save a complete record, whatever order n8n saves their copies in", () => {
+		// n8n hands each request its own copy of the static data from the database and saves it after.
+		const database: { staticData: IDataObject } = { staticData: {} };
+		const copy = () => JSON.parse(JSON.stringify(database.staticData)) as IDataObject;
+		const first = copy();
+		const second = copy();
+		expect(acceptOnce('wf:node', first, 'event-1', HOUR, T0)).toBe(true);
+		expect(acceptOnce('wf:node', second, 'event-2', HOUR, T0 + 1)).toBe(true);
+		database.staticData = second; // the later request's save lands last
+		expect(Object.keys(database.staticData.concurSeenEvents as IDataObject).sort()).toEqual(['event-1', 'event-2']);
+		database.staticData = first; // or the earlier one lands last: the next accepted event repairs it
+		const third = copy();
+		expect(acceptOnce('wf:node', third, 'event-3', HOUR, T0 + 2)).toBe(true);
+		expect(Object.keys(third.concurSeenEvents as IDataObject).sort()).toEqual(['event-1', 'event-2', 'event-3']);
+	});
+
+	it('drops an id another process accepted after this one loaded (queue mode webhook processors)', () => {
+		const database: { staticData: IDataObject } = { staticData: {} };
+		const copy = () => JSON.parse(JSON.stringify(database.staticData)) as IDataObject;
+		// Process B has already seen the node (its store is seeded), then process A accepts event-1.
+		const b1 = copy();
+		expect(acceptOnce('wf:node@B', b1, 'event-0', HOUR, T0)).toBe(true);
+		database.staticData = b1;
+		const a1 = copy();
+		expect(acceptOnce('wf:node@A', a1, 'event-1', HOUR, T0 + 1)).toBe(true);
+		database.staticData = a1;
+		// The redelivery reaches B: its store never saw event-1, the database copy did.
+		expect(acceptOnce('wf:node@B', copy(), 'event-1', HOUR, T0 + 2)).toBe(false);
+		// And B's next save keeps A's ids.
+		const b2 = copy();
+		expect(acceptOnce('wf:node@B', b2, 'event-2', HOUR, T0 + 3)).toBe(true);
+		expect(Object.keys(b2.concurSeenEvents as IDataObject).sort()).toEqual(['event-0', 'event-1', 'event-2']);
+	});
+
 	it('keeps a bounded number of node stores', () => {
 		for (let i = 0; i < 200; i++) seenEventsFor(`wf:${i}`).remember('x', T0, HOUR);
 		// The first node's store was evicted, so a fresh store (not hydrated) comes back.

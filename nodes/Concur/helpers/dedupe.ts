@@ -30,40 +30,15 @@ export class SeenEvents {
 	hydrated = false;
 
 	/**
-	 * How many ids this node's static data holds, so adding one need not count them (that would
-	 * be O(cap) per event). Another process writing the same static data (queue mode) can make it
-	 * low; the list then holds at most one cap per process, still bounded, until ids expire.
+	 * The ids this node persists (id → expiry in epoch seconds), oldest first: this process's own
+	 * record, which is what goes into static data, not the copy n8n hands each request. n8n loads
+	 * static data when a request starts and saves the whole object after it, so concurrent requests
+	 * that each added their id to their own copy would overwrite each other's ids. Every request
+	 * stores this one object instead, so each save carries every id accepted up to that moment.
 	 */
-	persistedCount = 0;
-
-	/** The persisted ids with their expiry, oldest first, so the oldest is found without a scan. */
-	private persistedOrder: Array<[string, number]> = [];
-	private persistedHead = 0;
-
-	notePersisted(id: string, expirySeconds: number): void {
-		this.persistedOrder.push([id, expirySeconds]);
-	}
-
-	/** The oldest persisted entry, taken off the queue; undefined when none is left. */
-	takeOldestPersisted(): [string, number] | undefined {
-		if (this.persistedHead >= this.persistedOrder.length) return undefined;
-		const oldest = this.persistedOrder[this.persistedHead++];
-		if (this.persistedHead > 1024 && this.persistedHead * 2 > this.persistedOrder.length) {
-			this.persistedOrder = this.persistedOrder.slice(this.persistedHead);
-			this.persistedHead = 0;
-		}
-		return oldest;
-	}
-
-	peekOldestPersisted(): [string, number] | undefined {
-		return this.persistedOrder[this.persistedHead];
-	}
-
-	resetPersisted(): void {
-		this.persistedOrder = [];
-		this.persistedHead = 0;
-		this.persistedCount = 0;
-	}
+	readonly persisted: Record<string, number> = {};
+	/** The same ids in first-accepted order, so the oldest is found without enumerating the record. */
+	readonly persistedOrder = new Map<string, number>();
 
 	constructor(private readonly maxEntries: number = MAX_REMEMBERED_EVENTS) {}
 
@@ -96,14 +71,15 @@ export class SeenEvents {
 
 	/** Seeds the store from persisted ids (expiry in epoch seconds); expired ones are skipped. */
 	load(persisted: Record<string, number>, now: number): void {
-		const all = Object.entries(persisted)
-			.filter(([, expirySeconds]) => typeof expirySeconds === 'number')
+		const entries = Object.entries(persisted)
+			.filter(([, expirySeconds]) => typeof expirySeconds === 'number' && expirySeconds * 1000 > now)
 			.sort((a, b) => a[1] - b[1]);
-		this.resetPersisted();
-		for (const entry of all) this.notePersisted(entry[0], entry[1]);
-		this.persistedCount = Object.keys(persisted).length;
-		for (const [id, expirySeconds] of all) {
-			if (expirySeconds * 1000 > now && !this.expiries.has(id)) this.expiries.set(id, expirySeconds * 1000);
+		for (const [id, expirySeconds] of entries) {
+			if (!this.expiries.has(id)) this.expiries.set(id, expirySeconds * 1000);
+			if (!this.persistedOrder.has(id)) {
+				this.persisted[id] = expirySeconds;
+				this.persistedOrder.set(id, expirySeconds);
+			}
 		}
 		this.hydrated = true;
 	}
@@ -148,49 +124,48 @@ function persistedIds(staticData: IDataObject): Record<string, number> {
 }
 
 /**
- * Adds `id` to the persisted ids in place, dropping expired ids and, past the cap, the oldest.
- * The store keeps the persisted ids in first-accepted order, so this costs O(1) per accepted
- * event plus what it drops: no rebuilding, sorting, counting or scanning of the static data
- * (it runs on every accepted event).
+ * Records `id` in the node's persisted ids and returns the record to store in static data: the
+ * newest MAX_PERSISTED_EVENTS ids, expired ones dropped, plus ids the request's copy holds that
+ * this process has not seen (another webhook process in queue mode, or a process before a
+ * restart). Updated in place: O(1) per accepted event, plus a scan of the request's copy when n8n
+ * hands over one this process did not write.
  */
-function persistId(
+function persistedRecord(
 	store: SeenEvents,
-	staticData: IDataObject,
+	loaded: Record<string, number>,
 	id: string,
 	expirySeconds: number,
 	nowSeconds: number,
-): void {
-	let persisted = staticData[STATIC_DATA_KEY] as Record<string, number> | undefined;
-	if (persisted === null || typeof persisted !== 'object' || Array.isArray(persisted)) {
-		persisted = {};
-		staticData[STATIC_DATA_KEY] = persisted;
-		store.resetPersisted();
-	}
-	if (id in persisted) {
-		// A re-accepted id (its window had passed): its old queue entry no longer matches.
-		delete persisted[id];
-		store.persistedCount--;
-	}
-	for (;;) {
-		const oldest = store.peekOldestPersisted();
-		if (oldest === undefined) break;
-		if (store.persistedCount < MAX_PERSISTED_EVENTS && oldest[1] > nowSeconds) break;
-		store.takeOldestPersisted();
-		if (persisted[oldest[0]] === oldest[1]) {
-			delete persisted[oldest[0]];
-			store.persistedCount--;
+): Record<string, number> {
+	const record = store.persisted;
+	const order = store.persistedOrder;
+	if (loaded !== record) {
+		for (const otherId in loaded) {
+			const expiry = loaded[otherId];
+			if (typeof expiry === 'number' && expiry > nowSeconds && !order.has(otherId)) {
+				record[otherId] = expiry;
+				order.set(otherId, expiry);
+			}
 		}
 	}
-	persisted[id] = expirySeconds;
-	store.notePersisted(id, expirySeconds);
-	store.persistedCount = Math.max(store.persistedCount, 0) + 1;
+	order.delete(id);
+	record[id] = expirySeconds;
+	order.set(id, expirySeconds);
+	for (const [oldestId, expiry] of order) {
+		if (order.size <= MAX_PERSISTED_EVENTS && expiry > nowSeconds) break;
+		order.delete(oldestId);
+		delete record[oldestId];
+	}
+	return record;
 }
 
 /**
- * Atomic check-and-set for one delivery: seeds the node's store from static data the first time
- * this process sees the node, then remembers the id. When the id is new and `persist` is on, it is
- * also added to the static data (bounded, expired ids dropped); on a repeat, or with `persist`
- * off, the static data is left untouched so n8n has nothing to write.
+ * Atomic check-and-set for one delivery. Seeds the node's store from static data the first time
+ * this process sees the node; treats an id in the request's copy of the static data as seen (it
+ * was accepted by another process, or by this one before a restart, since the store was seeded);
+ * then remembers the id. When the id is new and `persist` is on, the static data gets the node's
+ * persisted record; on a repeat, or with `persist` off, it is left untouched so n8n
+ * has nothing to write.
  */
 export function acceptOnce(
 	storeKey: string,
@@ -201,8 +176,23 @@ export function acceptOnce(
 	persist = true,
 ): boolean {
 	const store = seenEventsFor(storeKey);
-	if (!store.hydrated) store.load(persistedIds(staticData), now);
+	const loaded = persistedIds(staticData);
+	if (!store.hydrated) store.load(loaded, now);
+	const nowSeconds = Math.floor(now / 1000);
+	const persistedExpiry = loaded[id];
+	if (typeof persistedExpiry === 'number' && persistedExpiry > nowSeconds) {
+		store.remember(id, now, Math.max(persistedExpiry * 1000 - now, 0));
+		return false;
+	}
 	if (!store.remember(id, now, windowMs)) return false;
-	if (persist) persistId(store, staticData, id, Math.ceil((now + windowMs) / 1000), Math.floor(now / 1000));
+	if (persist) {
+		staticData[STATIC_DATA_KEY] = persistedRecord(
+			store,
+			loaded,
+			id,
+			Math.ceil((now + windowMs) / 1000),
+			nowSeconds,
+		);
+	}
 	return true;
 }

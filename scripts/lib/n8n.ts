@@ -402,6 +402,8 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		N8N_SECURE_COOKIE: 'false',
 		// 1.x: no task runner processes (2.x always has them and deprecates the switch).
 		...(major < 2 ? { N8N_RUNNERS_ENABLED: 'false' } : {}),
+		// 2.x task-runner broker: its own free port, so two n8n instances (dev + tests) can run at once.
+		...(major >= 2 ? { N8N_RUNNERS_BROKER_PORT: String(await freePort()) } : {}),
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',

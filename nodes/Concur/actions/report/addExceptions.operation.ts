@@ -11,6 +11,7 @@ import {
 	isPathSegment,
 	summarizeExceptionResult,
 	unwrapRoot,
+	v4ReportIdProperty,
 } from './utils';
 
 const properties: INodeProperties[] = [
@@ -34,16 +35,7 @@ const properties: INodeProperties[] = [
 		default: 'v4',
 		description: 'Which Concur API adds the exceptions',
 	},
-	{
-		displayName: 'Report ID',
-		name: 'reportId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 93B9D238A6864C019258',
-		description: 'The ID of the report',
-		displayOptions: { show: { api: ['v4'] } },
-	},
+	v4ReportIdProperty,
 	{
 		displayName: 'Exceptions',
 		name: 'reportExceptions',

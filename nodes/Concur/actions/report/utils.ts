@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 import { buildXml } from '../../helpers/xml';
@@ -406,3 +406,15 @@ export function readActionStatus(status: IDataObject): { success: boolean; statu
 	const message = (text(status.Message) ?? '').trim();
 	return { success: /^success/i.test(statusText), status: statusText, message };
 }
+
+/** The Report ID parameter of the operations that call the v4 APIs (shown when API is v4). */
+export const v4ReportIdProperty: INodeProperties = {
+	displayName: 'Report ID',
+	name: 'reportId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 93B9D238A6864C019258',
+	description: 'The ID of the report',
+	displayOptions: { show: { api: ['v4'] } },
+};

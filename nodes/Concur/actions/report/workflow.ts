@@ -10,6 +10,7 @@ import {
 	LEGACY_COMMENT_MAX_LENGTH,
 	readActionStatus,
 	unwrapRoot,
+	v4ReportIdProperty,
 } from './utils';
 
 /** Approve and Send Back differ only in the action they send; both are built from here. */
@@ -43,16 +44,7 @@ export function workflowProperties(operation: WorkflowOperation): INodePropertie
 			default: 'v4',
 			description: 'Which Concur API performs the action',
 		},
-		{
-			displayName: 'Report ID',
-			name: 'reportId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. 93B9D238A6864C019258',
-			description: 'The ID of the report',
-			displayOptions: { show: { api: ['v4'] } },
-		},
+		v4ReportIdProperty,
 		{
 			displayName: 'Workflow Action URL',
 			name: 'workflowActionUrl',

@@ -42,6 +42,8 @@ interface ReportSettings {
 	toleranceMs: number;
 	lookBackMs: number;
 	fullDetails: boolean;
+	/** Stop after the page that reaches this many new items (0: no cap); the rest comes next poll. */
+	maxItemsPerPoll: number;
 	qs: IDataObject;
 }
 
@@ -187,6 +189,15 @@ export class ConcurPollingTrigger implements INodeType {
 							'How far behind the newest change seen each poll looks again, for changes Concur lists late; repeats are dropped',
 					},
 					{
+						displayName: 'Max Items per Poll',
+						name: 'maxItemsPerPoll',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 10000,
+						description:
+							'Stop after the page that reaches this many new reports and continue from there at the next poll, so a large backlog does not become one huge execution; 0 means no limit',
+					},
+					{
 						displayName: 'Page Size',
 						name: 'pageSize',
 						type: 'number',
@@ -240,6 +251,7 @@ function reportSettings(this: IPollFunctions): ReportSettings {
 		toleranceMs: secondsToMs(nonNegative.call(this, options.createdToleranceSeconds, 5, 'Created Tolerance (Seconds)')),
 		lookBackMs: minutesToMs(nonNegative.call(this, options.lookBackMinutes, 10, 'Look-Back Window (Minutes)')),
 		fullDetails: options.fullDetails === true,
+		maxItemsPerPoll: Math.floor(nonNegative.call(this, options.maxItemsPerPoll, 10000, 'Max Items per Poll')),
 		qs,
 	};
 }
@@ -297,7 +309,8 @@ async function pollExpenseReports(this: IPollFunctions): Promise<INodeExecutionD
 		state = createReportCursor(firstRunFloor.call(this, now, now - settings.lookBackMs));
 	}
 
-	// Feature-detected: n8n before 2.41 has no poll budget; then the whole chain is read.
+	// Feature-detected: older n8n versions give no poll budget; then only Max Items per Poll ends a
+	// poll early.
 	const budgetMs = typeof this.getPollBudgetMs === 'function' && !priming ? this.getPollBudgetMs() : undefined;
 	const run = startRun(state, settings.lookBackMs);
 	const emitted: INodeExecutionData[] = [];
@@ -323,6 +336,9 @@ async function pollExpenseReports(this: IPollFunctions): Promise<INodeExecutionD
 		}
 		if (budgetMs !== undefined && mayStopEarly(run) && budgetNearlySpent(Date.now() - now, slowestPageMs, budgetMs)) {
 			break; // the rest is read next poll, from the newest change seen (see helpers/cursor.ts)
+		}
+		if (settings.maxItemsPerPoll > 0 && emitted.length >= settings.maxItemsPerPoll && mayStopEarly(run)) {
+			break; // same resumable stop as the time budget: bounded executions and memory
 		}
 		request = { method: 'GET', url: nextPage };
 	}

@@ -268,6 +268,25 @@ describe('expense reports: poll budget', () => {
 		expect(seen).toEqual(sim.reports.list().map((r) => r.id));
 	});
 
+	it('Max Items per Poll stops after the page that reaches the cap, also without a budget, and resumes with no gap and no repeat', async () => {
+		const poller = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 30, options: { pageSize: 3, maxItemsPerPoll: 5 } });
+		poller.budgetMs = undefined; // an n8n that gives no poll budget
+		const seen: string[] = [];
+		const sizes: number[] = [];
+		for (let polls = 0; polls < 20; polls++) {
+			const { items, error } = await poller.poll();
+			expect(error).toBeUndefined();
+			if (!items) break;
+			sizes.push(items.length);
+			seen.push(...ids(items));
+		}
+		// A poll stops after the page that reaches 5 new items, so with pages of 3 it emits at most
+		// 5 + 3 - 1 = 7; the 12 reports take more than one poll.
+		expect(sizes.length).toBeGreaterThan(1);
+		expect(Math.max(...sizes)).toBeLessThanOrEqual(7);
+		expect(seen).toEqual(sim.reports.list().map((r) => r.id));
+	});
+
 	it('a generous budget reads the whole chain in one poll', async () => {
 		const poller = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 30, options: { pageSize: 3 } });
 		poller.budgetMs = 60_000;

@@ -60,7 +60,7 @@ describe('description', () => {
 		};
 		walk(description.properties);
 		const options = property('options').options as INodeProperties[];
-		expect(options.map((o) => o.name)).toEqual(['createdToleranceSeconds', 'fullDetails', 'lookBackMinutes', 'pageSize']);
+		expect(options.map((o) => o.name)).toEqual(['createdToleranceSeconds', 'fullDetails', 'lookBackMinutes', 'maxItemsPerPoll', 'pageSize']);
 	});
 });
 

@@ -181,7 +181,7 @@ export function renderMarkdown(dir: string): string {
 		}
 		lines.push('');
 		lines.push(
-			'- Without a poll budget (`getPollBudgetMs` absent) a drain is one poll: list calls equal the pages needed and time grows linearly, but the poll returns every item at once, so memory grows with the backlog.',
+			'- Without a poll budget (`getPollBudgetMs` absent) a poll ends after the page that reaches *Max Items per Poll* (default 10,000): backlogs up to that size drain in one poll with list calls equal to the pages needed; larger ones drain in portions, which keeps memory bounded at the price of re-reading the look-back window on each resumed poll.',
 			'- With a budget the trigger stops at a page boundary and the next poll resumes: memory stays much flatter, but each resumed poll re-reads the look-back window, so list calls exceed the pages needed.',
 			'- The final poll that finds nothing new re-reads the look-back window (10 minutes by default; every report here changed within it).',
 			'',

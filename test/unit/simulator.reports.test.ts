@@ -65,6 +65,12 @@ describe('v3 reports', () => {
 		expect(item.URI).toBe(`https://www.concursolutions.com/api/v3.0/expense/reports/${item.ID}`);
 		expect(item.WorkflowActionUrl).toMatch(/^https:\/\/www\.concursolutions\.com\/api\/expense\/expensereport\/v1\.1\/report\/.+\/WorkFlowAction$/);
 		// .NET style as in Concur's samples ("2016-04-23T02:53:23.7"): no zone, trailing zeros dropped.
+		// Seeded timestamps come from the clock, so pin one whole second and one with three digits.
+		const [wholeId, millisId] = sim.reports.list().slice(-2).map((r) => r.id);
+		const latest = sim.reports.get(millisId)!.lastModified;
+		const wholeSecond = Math.floor(latest / 1000) * 1000 + 1000;
+		sim.reports.setLastModified([wholeId], wholeSecond);
+		sim.reports.setLastModified([millisId], wholeSecond + 123);
 		const all = (await get('/api/v3.0/expense/reports?user=ALL&limit=100')).json().Items;
 		for (const report of all) {
 			expect(report.LastModifiedDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{0,2}[1-9])?$/);

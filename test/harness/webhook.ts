@@ -457,6 +457,20 @@ export const CALLOUT_NOTIFICATION_XML = `<?xml version="1.0" encoding="UTF-8" ?>
     <Context/>
 </Notification>`;
 
+/** What the trigger outputs for CALLOUT_NOTIFICATION_XML (key and URI kept byte for byte). */
+export const CALLOUT_NOTIFICATION_OUTPUT = {
+	eventType: 'Report Entered Expense Report Workflow Step - SUBMIT',
+	workflowStep: 'SUBMIT',
+	objectType: 'EXPRPT',
+	objectTypeName: 'Expense Report',
+	objectUri:
+		'https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/3%Rek29$wsIY12Di3LS9$gjei%KL23',
+	reportKey: '3%Rek29$wsIY12Di3LS9$gjei%KL23',
+	eventDateTime: '2012-05-01',
+	eventDateTimeRaw: '2012-05-01',
+	context: null,
+};
+
 /** The notification shape of §1.3 (namespaced, date-time, i:nil context) as a pushed document. */
 export const CALLOUT_NOTIFICATION_NAMESPACED_XML = `<?xml version="1.0" encoding="utf-8"?>
 <Notification xmlns="http://www.concursolutions.com/api/notification/2012/06" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">

@@ -6,7 +6,7 @@
  * eventually succeeded. Runs with N8N_EXPRESSION_ENGINE=legacy by default (SOAK_ENGINE=default
  * for n8n's default engine, about 4× slower here); the durations are printed, never asserted.
  */
-import { runEssSoak, type SoakReport } from './essSoak';
+import { describeExactlyOnce, runEssSoak, type SoakReport } from './essSoak';
 import { RestartableN8n } from './lib/n8n';
 
 const EVENTS = Number(process.env.SOAK_EVENTS ?? 10_000);
@@ -41,14 +41,5 @@ describe(`ESS soak: ${EVENTS} events through a real n8n (${ENGINE} expression en
 		expect(report.gaveUp).toBe(0);
 	});
 
-	it('ran exactly one execution per event id: 0 missing, 0 duplicated', () => {
-		expect(report.missing).toEqual([]);
-		expect(report.duplicated).toEqual([]);
-		expect(report.unexpected).toEqual([]);
-		expect(report.executions).toBe(EVENTS);
-	});
-
-	it('finished every execution successfully', () => {
-		expect(report.executionStatuses).toEqual({ success: EVENTS });
-	});
+	describeExactlyOnce(() => report, EVENTS);
 });

@@ -171,3 +171,18 @@ export async function runEssSoak(
 		seconds: { delivery: deliverySeconds, total: (Date.now() - started) / 1000 },
 	};
 }
+
+/** The soak's bar, the same in regular and queue mode: every event ran exactly once and succeeded. */
+export function describeExactlyOnce(getReport: () => SoakReport, events: number): void {
+	it('ran exactly one execution per event id: 0 missing, 0 duplicated', () => {
+		const report = getReport();
+		expect(report.missing).toEqual([]);
+		expect(report.duplicated).toEqual([]);
+		expect(report.unexpected).toEqual([]);
+		expect(report.executions).toBe(events);
+	});
+
+	it('finished every execution successfully', () => {
+		expect(getReport().executionStatuses).toEqual({ success: events });
+	});
+}

@@ -4,7 +4,7 @@
  * the webhook processor and one worker are restarted in the middle. Same bar: 0 missing,
  * 0 duplicated executions per event id. QUEUE_SOAK_EVENTS sets the size (default 10,000).
  */
-import { runEssSoak, type SoakReport } from './essSoak';
+import { describeExactlyOnce, runEssSoak, type SoakReport } from './essSoak';
 import { QueueModeN8n, queueModeUnavailable } from './lib/queueMode';
 
 const EVENTS = Number(process.env.QUEUE_SOAK_EVENTS ?? 10_000);
@@ -39,14 +39,5 @@ describeQueue(`ESS soak in queue mode (main + 2 workers + webhook processor): ${
 		expect(report.gaveUp).toBe(0);
 	});
 
-	it('ran exactly one execution per event id: 0 missing, 0 duplicated', () => {
-		expect(report.missing).toEqual([]);
-		expect(report.duplicated).toEqual([]);
-		expect(report.unexpected).toEqual([]);
-		expect(report.executions).toBe(EVENTS);
-	});
-
-	it('finished every execution successfully', () => {
-		expect(report.executionStatuses).toEqual({ success: EVENTS });
-	});
+	describeExactlyOnce(() => report, EVENTS);
 });

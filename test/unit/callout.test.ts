@@ -3,24 +3,17 @@ import {
 	normaliseEventDateTime,
 	parseCalloutNotification,
 } from '../../nodes/Concur/helpers/callout';
-import { CALLOUT_NOTIFICATION_NAMESPACED_XML, CALLOUT_NOTIFICATION_XML } from '../harness/webhook';
+import {
+	CALLOUT_NOTIFICATION_NAMESPACED_XML,
+	CALLOUT_NOTIFICATION_OUTPUT,
+	CALLOUT_NOTIFICATION_XML,
+} from '../harness/webhook';
 
 describe('parseCalloutNotification', () => {
 	it('reads the documented push sample, keeping the report key byte for byte', () => {
 		expect(parseCalloutNotification(Buffer.from(CALLOUT_NOTIFICATION_XML))).toEqual({
 			ok: true,
-			notification: {
-				eventType: 'Report Entered Expense Report Workflow Step - SUBMIT',
-				workflowStep: 'SUBMIT',
-				objectType: 'EXPRPT',
-				objectTypeName: 'Expense Report',
-				objectUri:
-					'https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/3%Rek29$wsIY12Di3LS9$gjei%KL23',
-				reportKey: '3%Rek29$wsIY12Di3LS9$gjei%KL23',
-				eventDateTime: '2012-05-01',
-				eventDateTimeRaw: '2012-05-01',
-				context: null,
-			},
+			notification: CALLOUT_NOTIFICATION_OUTPUT,
 		});
 	});
 

@@ -7,6 +7,7 @@ import { cachedKeySetCount, clearPublicKeyCache } from '../../nodes/Concur/helpe
 import {
 	basicAuthorization,
 	CALLOUT_NOTIFICATION_NAMESPACED_XML,
+	CALLOUT_NOTIFICATION_OUTPUT,
 	CALLOUT_NOTIFICATION_XML,
 	capturedLogs,
 	essHeaders,
@@ -297,20 +298,7 @@ describe('legacy callouts', () => {
 			parsedBody: { notification: { eventtype: 'x' } },
 		});
 		expect(result).toMatchObject({ status: 200, executed: true, hung: false });
-		expect(result.items).toEqual([
-			{
-				eventType: 'Report Entered Expense Report Workflow Step - SUBMIT',
-				workflowStep: 'SUBMIT',
-				objectType: 'EXPRPT',
-				objectTypeName: 'Expense Report',
-				objectUri:
-					'https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/3%Rek29$wsIY12Di3LS9$gjei%KL23',
-				reportKey: '3%Rek29$wsIY12Di3LS9$gjei%KL23',
-				eventDateTime: '2012-05-01',
-				eventDateTimeRaw: '2012-05-01',
-				context: null,
-			},
-		]);
+		expect(result.items).toEqual([CALLOUT_NOTIFICATION_OUTPUT]);
 	});
 
 	it.each([['text/xml; charset=utf-8'], ['application/txt'], [undefined]])(

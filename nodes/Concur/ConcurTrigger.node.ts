@@ -13,7 +13,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { calloutCredentialProblems, checkBasicAuth } from './helpers/basicAuth';
 import { parseCalloutNotification } from './helpers/callout';
-import { acceptOnce, DEFAULT_DEDUPE_WINDOW_HOURS } from './helpers/dedupe';
+import { acceptOnce, DEFAULT_DEDUPE_WINDOW_HOURS, DEFAULT_PERSISTED_EVENTS } from './helpers/dedupe';
 import {
 	isEssEvent,
 	matchesEssFilters,
@@ -329,6 +329,15 @@ export class ConcurTrigger implements INodeType {
 							'A repeat of an event ID within this many hours is acknowledged without running the workflow. Concur keeps retrying for 72 hours. 0 turns this off.',
 					},
 					{
+						displayName: 'IDs Remembered Across Restarts',
+						name: 'persistedEventLimit',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: DEFAULT_PERSISTED_EVENTS,
+						description:
+							'How many of the most recently accepted event IDs the static data keeps when Remember Across Restarts is on (11 bytes each, written with every accepted event). Raise it when more events than this arrive within the duplicate window.',
+					},
+					{
 						displayName: 'Remember Across Restarts',
 						name: 'persistSeenEvents',
 						type: 'boolean',
@@ -523,7 +532,10 @@ async function handleEssEvent(
 			event.id,
 			windowHours * 3_600_000,
 			Date.now(),
-			options.persistSeenEvents !== false,
+			{
+				persist: options.persistSeenEvents !== false,
+				persistLimit: Number(options.persistedEventLimit ?? DEFAULT_PERSISTED_EVENTS),
+			},
 		);
 		if (!first) {
 			this.logger.debug(`Concur Trigger: ESS event ${event.id} already received, skipped`, logContext);

@@ -1,44 +1,67 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 /**
  * Duplicate suppression for Concur ESS events, which are delivered at least once and by up to 24
- * threads at a time, so the same event `id` can arrive twice concurrently.
+ * threads at a time, so the same event `id` can arrive twice concurrently, and again up to 72 hours
+ * later (Concur's retry window), possibly after n8n restarted.
  *
- * Two layers:
+ * Two layers, both keyed by a 64-bit digest of the event id (`eventKey`):
  * - An in-process store per trigger node: a Map used as an LRU, bounded in size, with a
  *   synchronous check-and-set (`remember`). JavaScript runs it without interleaving, so of any
  *   number of concurrent deliveries of one id exactly one is accepted.
- * - A small, bounded list of recently accepted ids in the workflow's static data, which n8n saves
- *   after the webhook call, so a restart does not re-run events Concur redelivers. It is written
- *   only when an event is accepted (n8n writes static data to its database whenever it changed),
- *   and read once per process to seed the in-process store.
+ * - A compact record of the most recently accepted keys in the workflow's static data, which n8n
+ *   saves before it answers the webhook, so a restart does not re-run events Concur redelivers.
+ *   n8n writes the whole static data on every accepted event, so the record is built to be small:
+ *   fixed-width keys concatenated into one string per expiry bucket (about 11 bytes per event).
  */
 
 export const DEFAULT_DEDUPE_WINDOW_HOURS = 72;
-/** In-process ids remembered per trigger node (oldest forgotten first). */
+/** Accepted event keys kept in static data per trigger node unless the node says otherwise. */
+export const DEFAULT_PERSISTED_EVENTS = 10_000;
+/** In-process keys remembered per trigger node at least (oldest forgotten first). */
 export const MAX_REMEMBERED_EVENTS = 50_000;
-/** Ids persisted in static data per trigger node: the recent ones a restart may see again. */
-export const MAX_PERSISTED_EVENTS = 500;
 /** Trigger nodes with an in-process store (least recently used dropped first). */
 const MAX_STORES = 64;
-const STATIC_DATA_KEY = 'concurSeenEvents';
+/** Characters of one key: 8 bytes of SHA-256 in base64url. A false match needs a 64-bit collision. */
+export const EVENT_KEY_LENGTH = 11;
+/** Persisted expiries are rounded up to this, so one bucket collects the keys of ten minutes. */
+const BUCKET_SECONDS = 600;
+export const STATIC_DATA_KEY = 'concurRecentEvents';
+/** The format before 0.1.0's compact record: `{ [eventId]: expiryEpochSeconds }` (read, then replaced). */
+export const LEGACY_STATIC_DATA_KEY = 'concurSeenEvents';
+
+/** [expiry in epoch seconds, keys concatenated], sorted by expiry. */
+type Bucket = [number, string];
+
+export interface PersistedRecord {
+	v: 2;
+	/** The store that wrote the record; a copy from another writer holds keys this store lacks. */
+	writer: string;
+	buckets: Bucket[];
+}
+
+export function eventKey(id: string): string {
+	return createHash('sha256').update(id).digest('base64url').slice(0, EVENT_KEY_LENGTH);
+}
 
 export class SeenEvents {
-	/** id → expiry (epoch ms), in order of first sight, which is also expiry order. */
+	/** key → expiry (epoch ms), in order of first sight, which is also (nearly) expiry order. */
 	private readonly expiries = new Map<string, number>();
 
 	hydrated = false;
 
 	/**
-	 * The ids this node persists (id → expiry in epoch seconds), oldest first: this process's own
-	 * record, which is what goes into static data, not the copy n8n hands each request. n8n loads
-	 * static data when a request starts and saves the whole object after it, so concurrent requests
-	 * that each added their id to their own copy would overwrite each other's ids. Every request
-	 * stores this one object instead, so each save carries every id accepted up to that moment.
+	 * The keys this node persists: this store's own record, which is what goes into static data,
+	 * not the copy n8n hands each request. n8n loads static data when a request starts and saves
+	 * the whole object after it, so concurrent requests that each added their key to their own
+	 * copy would overwrite each other's keys. Every request stores this one object instead, so
+	 * each save carries every key accepted up to that moment. Updated in place.
 	 */
-	readonly persisted: Record<string, number> = {};
-	/** The same ids in first-accepted order, so the oldest is found without enumerating the record. */
-	readonly persistedOrder = new Map<string, number>();
+	readonly record: PersistedRecord = { v: 2, writer: randomUUID(), buckets: [] };
+	private persistedCount = 0;
+	/** Per other writer, the shape of its copy last taken in: an unchanged copy is not read again. */
+	private readonly mergedCopies = new Map<string, string>();
 
 	constructor(private readonly maxEntries: number = MAX_REMEMBERED_EVENTS) {}
 
@@ -46,17 +69,21 @@ export class SeenEvents {
 		return this.expiries.size;
 	}
 
+	get persistedSize(): number {
+		return this.persistedCount;
+	}
+
 	/**
-	 * Records `id` and says whether it is new. Returns false for a repeat seen less than
+	 * Records `key` and says whether it is new. Returns false for a repeat seen less than
 	 * `windowMs` ago. Synchronous on purpose: check and set cannot be split by another request.
 	 */
-	remember(id: string, now: number, windowMs: number): boolean {
+	remember(key: string, now: number, windowMs: number, capacity = this.maxEntries): boolean {
 		this.pruneExpired(now);
-		const expiry = this.expiries.get(id);
+		const expiry = this.expiries.get(key);
 		if (expiry !== undefined && expiry > now) return false;
-		this.expiries.delete(id);
-		this.expiries.set(id, now + windowMs);
-		while (this.expiries.size > this.maxEntries) {
+		this.expiries.delete(key);
+		this.expiries.set(key, now + windowMs);
+		while (this.expiries.size > capacity) {
 			const oldest = this.expiries.keys().next().value;
 			if (oldest === undefined) break;
 			this.expiries.delete(oldest);
@@ -64,46 +91,126 @@ export class SeenEvents {
 		return true;
 	}
 
-	has(id: string, now: number): boolean {
-		const expiry = this.expiries.get(id);
+	has(key: string, now: number): boolean {
+		const expiry = this.expiries.get(key);
 		return expiry !== undefined && expiry > now;
 	}
 
-	/** Seeds the store from persisted ids (expiry in epoch seconds); expired ones are skipped. */
-	load(persisted: Record<string, number>, now: number): void {
-		const entries = Object.entries(persisted)
-			.filter(([, expirySeconds]) => typeof expirySeconds === 'number' && expirySeconds * 1000 > now)
-			.sort((a, b) => a[1] - b[1]);
-		for (const [id, expirySeconds] of entries) {
-			if (!this.expiries.has(id)) this.expiries.set(id, expirySeconds * 1000);
-			if (!this.persistedOrder.has(id)) {
-				this.persisted[id] = expirySeconds;
-				this.persistedOrder.set(id, expirySeconds);
+	/** Adds `key` to the persisted record, then drops expired keys and the oldest beyond `limit`. */
+	persist(key: string, expirySeconds: number, nowSeconds: number, limit: number): void {
+		this.addToRecord(key, expirySeconds);
+		this.trimRecord(nowSeconds, limit);
+	}
+
+	/**
+	 * Takes in the keys of a record another writer saved (a process before a restart, another
+	 * webhook process in queue mode, or this node's evicted store): each unexpired key unknown here
+	 * is remembered and kept in this store's record. O(keys in the copy).
+	 */
+	merge(copy: PersistedRecord, now: number, limit: number): void {
+		const shape = copyShape(copy);
+		if (this.mergedCopies.get(copy.writer) === shape) return;
+		this.mergedCopies.delete(copy.writer);
+		this.mergedCopies.set(copy.writer, shape);
+		if (this.mergedCopies.size > MAX_STORES) {
+			const oldest = this.mergedCopies.keys().next().value;
+			if (oldest !== undefined) this.mergedCopies.delete(oldest);
+		}
+		const nowSeconds = Math.floor(now / 1000);
+		for (const bucket of copy.buckets) {
+			if (!Array.isArray(bucket)) continue;
+			const [expirySeconds, keys] = bucket;
+			if (typeof expirySeconds !== 'number' || typeof keys !== 'string' || expirySeconds <= nowSeconds) continue;
+			for (let at = 0; at + EVENT_KEY_LENGTH <= keys.length; at += EVENT_KEY_LENGTH) {
+				const key = keys.slice(at, at + EVENT_KEY_LENGTH);
+				if (this.has(key, now)) continue;
+				this.remember(key, now, expirySeconds * 1000 - now, Math.max(this.maxEntries, limit));
+				this.addToRecord(key, expirySeconds);
 			}
 		}
-		this.hydrated = true;
+		this.trimRecord(nowSeconds, limit);
+	}
+
+	/** Takes in the pre-0.1.0 record (raw event ids with their expiry). */
+	mergeLegacy(copy: Record<string, unknown>, now: number, limit: number): void {
+		const nowSeconds = Math.floor(now / 1000);
+		const entries = Object.entries(copy)
+			.filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] > nowSeconds)
+			.sort((a, b) => a[1] - b[1]);
+		for (const [id, expirySeconds] of entries) {
+			const key = eventKey(id);
+			if (this.has(key, now)) continue;
+			this.remember(key, now, expirySeconds * 1000 - now, Math.max(this.maxEntries, limit));
+			this.addToRecord(key, expirySeconds);
+		}
+		this.trimRecord(nowSeconds, limit);
+	}
+
+	private addToRecord(key: string, expirySeconds: number): void {
+		const bucketExpiry = Math.ceil(expirySeconds / BUCKET_SECONDS) * BUCKET_SECONDS;
+		const buckets = this.record.buckets;
+		// Almost always the newest bucket; a shorter window or a merged copy may need an earlier one.
+		let index = buckets.length - 1;
+		while (index >= 0 && buckets[index][0] > bucketExpiry) index--;
+		if (index >= 0 && buckets[index][0] === bucketExpiry) {
+			buckets[index][1] += key;
+		} else {
+			buckets.splice(index + 1, 0, [bucketExpiry, key]);
+		}
+		this.persistedCount++;
+	}
+
+	private trimRecord(nowSeconds: number, limit: number): void {
+		const buckets = this.record.buckets;
+		while (buckets.length > 0 && buckets[0][0] <= nowSeconds) {
+			this.persistedCount -= buckets[0][1].length / EVENT_KEY_LENGTH;
+			buckets.shift();
+		}
+		while (this.persistedCount > Math.max(limit, 0) && buckets.length > 0) {
+			const oldest = buckets[0];
+			const inBucket = oldest[1].length / EVENT_KEY_LENGTH;
+			const drop = Math.min(this.persistedCount - limit, inBucket);
+			if (drop === inBucket) {
+				buckets.shift();
+			} else {
+				oldest[1] = oldest[1].slice(drop * EVENT_KEY_LENGTH);
+			}
+			this.persistedCount -= drop;
+		}
 	}
 
 	private pruneExpired(now: number): void {
 		// Expiries are (nearly) increasing in insertion order, so only the front can be stale.
-		for (const [id, expiry] of this.expiries) {
+		for (const [key, expiry] of this.expiries) {
 			if (expiry > now) break;
-			this.expiries.delete(id);
+			this.expiries.delete(key);
 		}
 	}
+}
+
+/**
+ * A cheap fingerprint of a record: writers append keys (almost always to the newest bucket) and drop
+ * the oldest, so a copy with the same size, newest bucket and last key holds nothing new.
+ */
+function copyShape(copy: PersistedRecord): string {
+	let chars = 0;
+	for (const bucket of copy.buckets) chars += typeof bucket?.[1] === 'string' ? bucket[1].length : 0;
+	const newest = copy.buckets[copy.buckets.length - 1];
+	const last = Array.isArray(newest) && typeof newest[1] === 'string' ? `${newest[0]}:${newest[1].slice(-EVENT_KEY_LENGTH)}` : '';
+	return `${copy.buckets.length}:${chars}:${last}`;
 }
 
 const stores = new Map<string, SeenEvents>();
 
 /** The in-process store of one trigger node (key: workflow id + node id). */
-export function seenEventsFor(key: string): SeenEvents {
-	let store = stores.get(key);
+export function seenEventsFor(storeKey: string): SeenEvents {
+	let store = stores.get(storeKey);
 	if (store !== undefined) {
-		stores.delete(key);
+		stores.delete(storeKey);
 	} else {
 		store = new SeenEvents();
 	}
-	stores.set(key, store);
+	stores.set(storeKey, store);
 	if (stores.size > MAX_STORES) {
 		const oldest = stores.keys().next().value;
 		if (oldest !== undefined) stores.delete(oldest);
@@ -116,56 +223,37 @@ export function forgetAllSeenEvents(): void {
 	stores.clear();
 }
 
-function persistedIds(staticData: IDataObject): Record<string, number> {
-	const value = staticData[STATIC_DATA_KEY];
+function persistedRecordIn(staticData: IDataObject): PersistedRecord | undefined {
+	const value = staticData[STATIC_DATA_KEY] as Partial<PersistedRecord> | undefined;
+	return value !== null &&
+		typeof value === 'object' &&
+		value.v === 2 &&
+		typeof value.writer === 'string' &&
+		Array.isArray(value.buckets)
+		? (value as PersistedRecord)
+		: undefined;
+}
+
+function legacyRecordIn(staticData: IDataObject): Record<string, unknown> | undefined {
+	const value = staticData[LEGACY_STATIC_DATA_KEY];
 	return value !== null && typeof value === 'object' && !Array.isArray(value)
-		? (value as Record<string, number>)
-		: {};
+		? (value as Record<string, unknown>)
+		: undefined;
+}
+
+export interface AcceptOptions {
+	/** Whether an accepted key goes into static data (Remember Across Restarts). */
+	persist?: boolean;
+	/** How many of the newest accepted keys static data keeps. */
+	persistLimit?: number;
 }
 
 /**
- * Records `id` in the node's persisted ids and returns the record to store in static data: the
- * newest MAX_PERSISTED_EVENTS ids, expired ones dropped, plus ids the request's copy holds that
- * this process has not seen (another webhook process in queue mode, or a process before a
- * restart). Updated in place: O(1) per accepted event, plus a scan of the request's copy when n8n
- * hands over one this process did not write.
- */
-function persistedRecord(
-	store: SeenEvents,
-	loaded: Record<string, number>,
-	id: string,
-	expirySeconds: number,
-	nowSeconds: number,
-): Record<string, number> {
-	const record = store.persisted;
-	const order = store.persistedOrder;
-	if (loaded !== record) {
-		for (const otherId in loaded) {
-			const expiry = loaded[otherId];
-			if (typeof expiry === 'number' && expiry > nowSeconds && !order.has(otherId)) {
-				record[otherId] = expiry;
-				order.set(otherId, expiry);
-			}
-		}
-	}
-	order.delete(id);
-	record[id] = expirySeconds;
-	order.set(id, expirySeconds);
-	for (const [oldestId, expiry] of order) {
-		if (order.size <= MAX_PERSISTED_EVENTS && expiry > nowSeconds) break;
-		order.delete(oldestId);
-		delete record[oldestId];
-	}
-	return record;
-}
-
-/**
- * Atomic check-and-set for one delivery. Seeds the node's store from static data the first time
- * this process sees the node; treats an id in the request's copy of the static data as seen (it
- * was accepted by another process, or by this one before a restart, since the store was seeded);
- * then remembers the id. When the id is new and `persist` is on, the static data gets the node's
- * persisted record; on a repeat, or with `persist` off, it is left untouched so n8n
- * has nothing to write.
+ * Atomic check-and-set for one delivery. First takes in the request's copy of the static data
+ * when another writer saved it (the process before a restart, another webhook process in queue
+ * mode), so every key accepted there counts as seen; then remembers the event's key. When the
+ * event is new and `persist` is on, the static data gets the node's record; on a repeat, or with
+ * `persist` off, it is left untouched so n8n has nothing to write.
  */
 export function acceptOnce(
 	storeKey: string,
@@ -173,26 +261,27 @@ export function acceptOnce(
 	id: string,
 	windowMs: number,
 	now: number,
-	persist = true,
+	{ persist = true, persistLimit: requestedLimit = DEFAULT_PERSISTED_EVENTS }: AcceptOptions = {},
 ): boolean {
+	const persistLimit =
+		Number.isFinite(requestedLimit) && requestedLimit >= 1 ? Math.floor(requestedLimit) : DEFAULT_PERSISTED_EVENTS;
 	const store = seenEventsFor(storeKey);
-	const loaded = persistedIds(staticData);
-	if (!store.hydrated) store.load(loaded, now);
-	const nowSeconds = Math.floor(now / 1000);
-	const persistedExpiry = loaded[id];
-	if (typeof persistedExpiry === 'number' && persistedExpiry > nowSeconds) {
-		store.remember(id, now, Math.max(persistedExpiry * 1000 - now, 0));
-		return false;
+	const capacity = Math.max(MAX_REMEMBERED_EVENTS, persistLimit);
+	const copy = persistedRecordIn(staticData);
+	if (copy !== undefined && copy !== store.record && copy.writer !== store.record.writer) {
+		store.merge(copy, now, persistLimit);
 	}
-	if (!store.remember(id, now, windowMs)) return false;
+	const legacy = legacyRecordIn(staticData);
+	if (!store.hydrated) {
+		if (legacy !== undefined) store.mergeLegacy(legacy, now, persistLimit);
+		store.hydrated = true;
+	}
+	const key = eventKey(id);
+	if (!store.remember(key, now, windowMs, capacity)) return false;
 	if (persist) {
-		staticData[STATIC_DATA_KEY] = persistedRecord(
-			store,
-			loaded,
-			id,
-			Math.ceil((now + windowMs) / 1000),
-			nowSeconds,
-		);
+		store.persist(key, Math.ceil((now + windowMs) / 1000), Math.floor(now / 1000), persistLimit);
+		staticData[STATIC_DATA_KEY] = store.record;
+		if (legacy !== undefined) delete staticData[LEGACY_STATIC_DATA_KEY];
 	}
 	return true;
 }

@@ -26,6 +26,7 @@ import {
 	type ReportCursorState,
 	type ReportEvent,
 } from './helpers/cursor';
+import { previousHandOffUnstored, recordHandOff } from './helpers/handOff';
 import { daysToMs, minutesToMs, parseConcurDate, secondsToMs, toConcurDate } from './helpers/dates';
 import { APPROVAL_STATUS_OPTIONS, PAYMENT_STATUS_OPTIONS, withAnyOption } from './helpers/reportStatus';
 import { concurApiRequest, type ConcurRequestOptions } from './transport';
@@ -296,6 +297,10 @@ async function pollExpenseReports(this: IPollFunctions): Promise<INodeExecutionD
 	if (this.getMode() === 'manual') return await newestReport.call(this, settings);
 
 	const staticData = this.getWorkflowStaticData('node');
+	if (previousHandOffUnstored(handOffKey.call(this), staticData)) {
+		this.logger.debug('Concur Polling Trigger: the previous poll\'s items are still being stored; polling next time');
+		return null;
+	}
 	const limits = { lookBackMs: settings.lookBackMs, maxKeys: DEFAULT_MAX_KEYS };
 	const now = Date.now();
 	let state: ReportCursorState;
@@ -345,7 +350,15 @@ async function pollExpenseReports(this: IPollFunctions): Promise<INodeExecutionD
 
 	// Only now, with every page read and every detail fetched, does the cursor move.
 	staticData.expenseReportCursor = commitRun(state, run, limits) as unknown as IDataObject;
-	return emitted.length ? [emitted] : null;
+	if (emitted.length === 0) return null;
+	recordHandOff(handOffKey.call(this), staticData);
+	return [emitted];
+}
+
+/** Identifies this trigger node for the in-memory hand-off record (see helpers/handOff.ts). */
+function handOffKey(this: IPollFunctions): string {
+	const node = this.getNode();
+	return `${this.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
 }
 
 /** Manual mode: the newest matching report, without touching the cursor. */
@@ -404,6 +417,10 @@ async function pollFailedNotifications(this: IPollFunctions): Promise<INodeExecu
 	}
 
 	const staticData = this.getWorkflowStaticData('node');
+	if (previousHandOffUnstored(handOffKey.call(this), staticData)) {
+		this.logger.debug('Concur Polling Trigger: the previous poll\'s items are still being stored; polling next time');
+		return null;
+	}
 	const firstPoll = !isNotificationCursorState(staticData.failedNotificationCursor);
 	const state = isNotificationCursorState(staticData.failedNotificationCursor)
 		? staticData.failedNotificationCursor
@@ -413,5 +430,6 @@ async function pollFailedNotifications(this: IPollFunctions): Promise<INodeExecu
 	// "Start from now": what is listed at activation is remembered, not emitted.
 	const startFromNow = firstPoll && (this.getNodeParameter('firstRun', 'now') as string) === 'now';
 	if (startFromNow || fresh.length === 0) return null;
+	recordHandOff(handOffKey.call(this), staticData);
 	return [fresh.map((notification) => ({ json: notification }))];
 }

@@ -47,6 +47,8 @@ export interface PollOutcome {
 	error?: Error & IDataObject;
 }
 
+let harnessCount = 0;
+
 export class PollHarness {
 	/** What getPollBudgetMs() answers; undefined removes the method (n8n before 2.41). */
 	budgetMs: number | undefined = 5 * 60_000;
@@ -72,7 +74,8 @@ export class PollHarness {
 			credentials,
 		};
 		this.workflow = new Workflow({
-			id: 'poll-workflow',
+			// One workflow per harness, as in n8n: node-scoped in-memory state does not leak across.
+			id: `poll-workflow-${++harnessCount}`,
 			name: 'Poll harness workflow',
 			nodes: [this.node],
 			connections: {},
@@ -87,6 +90,28 @@ export class PollHarness {
 	nodeState(): IDataObject {
 		const data = JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
 		return (data[`node:${this.node.name}`] as IDataObject | undefined) ?? {};
+	}
+
+	/** The workflow's whole static data as plain JSON, as n8n stored it after the last poll. */
+	storedStaticData(): IDataObject {
+		return JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+	}
+
+	/**
+	 * Hands the next poll this static data instead: n8n 2.40 stores a poll's cursor with the
+	 * execution it starts, after the poll returned, so a poll that starts before that sees the
+	 * cursor from before the previous poll (or for good, when that execution failed to start).
+	 */
+	handNextPoll(staticData: IDataObject): void {
+		const fresh = new Workflow({
+			id: this.workflow.id,
+			nodes: [this.node],
+			connections: {},
+			active: true,
+			nodeTypes: getNodeTypes(),
+			staticData: JSON.parse(JSON.stringify(staticData)) as IDataObject,
+		});
+		this.workflow.staticData = fresh.staticData;
 	}
 
 	/** Replaces the node's parameters (e.g. a user editing the node between polls). */

@@ -5,6 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { parseConcurDate, toConcurDate } from '../../nodes/Concur/helpers/dates';
+import { forgetHandOffs } from '../../nodes/Concur/helpers/handOff';
 import { concurRetryPolicy } from '../../nodes/Concur/transport';
 import { concurCredentials } from '../harness/concurCredentials';
 import { PollHarness } from '../harness/poll';
@@ -291,6 +292,70 @@ describe('expense reports: poll budget', () => {
 		const poller = trigger({ resource: 'expenseReport', firstRun: 'backfill', backfillDays: 30, options: { pageSize: 3 } });
 		poller.budgetMs = 60_000;
 		expect((await poller.poll()).items).toHaveLength(12);
+		expect((await poller.poll()).items).toBeNull();
+	});
+});
+
+describe('a poll that starts before n8n stored the previous hand-off (n8n 2.40 staged cursors)', () => {
+	afterEach(() => forgetHandOffs());
+
+	async function handedOff(): Promise<{ poller: PollHarness; before: IDataObject; after: IDataObject; emitted: string[] }> {
+		const poller = trigger({ resource: 'expenseReport', options: { createdToleranceSeconds: 0 } });
+		expect((await poller.poll()).items).toBeNull(); // start from now
+		const before = poller.storedStaticData();
+		const created = [sim.reports.create(), sim.reports.create()].map((report) => report.id);
+		const second = await poller.poll();
+		expect(ids(second.items).sort()).toEqual([...created].sort());
+		return { poller, before, after: poller.storedStaticData(), emitted: ids(second.items) };
+	}
+
+	it('waits one poll instead of emitting the same changes again', async () => {
+		const { poller, before, after } = await handedOff();
+		poller.handNextPoll(before); // the execution and its cursor are not stored yet
+		const callsBefore = listRequests().length;
+		const early = await poller.poll();
+		expect(early.error).toBeUndefined();
+		expect(early.items).toBeNull();
+		expect(listRequests().length).toBe(callsBefore);
+		expect(poller.storedStaticData()).toEqual(before); // the early poll changed nothing
+
+		poller.handNextPoll(after); // stored now
+		const later = sim.reports.create().id;
+		expect(ids((await poller.poll()).items)).toEqual([later]);
+	});
+
+	it('emits the changes again when that hand-off was never stored (its execution failed to start)', async () => {
+		const { poller, before, emitted } = await handedOff();
+		poller.handNextPoll(before);
+		expect((await poller.poll()).items).toBeNull();
+		poller.handNextPoll(before); // still the old cursor a poll later: never stored
+		expect(ids((await poller.poll()).items).sort()).toEqual([...emitted].sort());
+	});
+
+	it('after a restart the stored cursor rules', async () => {
+		const { poller, before, emitted } = await handedOff();
+		forgetHandOffs(); // a new n8n process
+		poller.handNextPoll(before);
+		expect(ids((await poller.poll()).items).sort()).toEqual([...emitted].sort());
+	});
+
+	it('failed notifications: the same guard', async () => {
+		const poller = trigger({ resource: 'failedNotification', firstRun: 'backfill' });
+		sim.tenant.notifications.push({
+			id: 'n1',
+			context: null,
+			eventDateTime: '2026-11-22T10:00:00',
+			eventType: 'Report Entered Expense Report Workflow Step - EXTERNAL VALIDATION - SUBMIT',
+			objectType: 'EXPRPT',
+			objectUri: 'https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/n1',
+		});
+		const before = poller.storedStaticData();
+		const first = await poller.poll();
+		expect(first.items).toHaveLength(1);
+		const after = poller.storedStaticData();
+		poller.handNextPoll(before);
+		expect((await poller.poll()).items).toBeNull();
+		poller.handNextPoll(after);
 		expect((await poller.poll()).items).toBeNull();
 	});
 });

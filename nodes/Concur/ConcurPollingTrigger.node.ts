@@ -26,7 +26,7 @@ import {
 	type ReportCursorState,
 	type ReportEvent,
 } from './helpers/cursor';
-import { previousHandOffUnstored, recordHandOff } from './helpers/handOff';
+import { beginPoll, endPoll, previousHandOffUnstored, recordHandOff } from './helpers/handOff';
 import { daysToMs, minutesToMs, parseConcurDate, secondsToMs, toConcurDate } from './helpers/dates';
 import { APPROVAL_STATUS_OPTIONS, PAYMENT_STATUS_OPTIONS, withAnyOption } from './helpers/reportStatus';
 import { concurApiRequest, type ConcurRequestOptions } from './transport';
@@ -213,8 +213,42 @@ export class ConcurPollingTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const resource = this.getNodeParameter('resource', 'expenseReport') as string;
-		if (resource === 'failedNotification') return await pollFailedNotifications.call(this);
-		return await pollExpenseReports.call(this);
+		const pollResource = resource === 'failedNotification' ? pollFailedNotifications : pollExpenseReports;
+		if (this.getMode() === 'manual') return await pollResource.call(this);
+		return await oneAtATime.call(this, async () => await pollResource.call(this));
+	}
+}
+
+/** Without a poll budget (n8n before 2.40), a poll older than this no longer holds the next one back. */
+const ABANDONED_POLL_MS = 10 * 60_000;
+
+/**
+ * Runs the poll unless another poll of this node is still running, or n8n may still be storing
+ * what the previous poll handed off: then this poll emits nothing and leaves the cursor alone
+ * (see helpers/handOff.ts). Nothing is lost; the changes are emitted by the other poll, or by the
+ * next one.
+ */
+async function oneAtATime(
+	this: IPollFunctions,
+	poll: () => Promise<INodeExecutionData[][] | null>,
+): Promise<INodeExecutionData[][] | null> {
+	const nodeKey = handOffKey.call(this);
+	const startedAt = Date.now();
+	const budgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
+	// n8n abandons a poll shortly after its budget (the budget leaves it a 20% margin).
+	const abandonedAfterMs = budgetMs === undefined ? ABANDONED_POLL_MS : budgetMs * 1.25;
+	if (!beginPoll(nodeKey, startedAt, abandonedAfterMs)) {
+		this.logger.debug('Concur Polling Trigger: another poll of this node is still running; skipping this one');
+		return null;
+	}
+	try {
+		if (previousHandOffUnstored(nodeKey, this.getWorkflowStaticData('node'))) {
+			this.logger.debug("Concur Polling Trigger: the previous poll's items may still be being stored; polling next time");
+			return null;
+		}
+		return await poll();
+	} finally {
+		endPoll(nodeKey, startedAt);
 	}
 }
 
@@ -297,10 +331,6 @@ async function pollExpenseReports(this: IPollFunctions): Promise<INodeExecutionD
 	if (this.getMode() === 'manual') return await newestReport.call(this, settings);
 
 	const staticData = this.getWorkflowStaticData('node');
-	if (previousHandOffUnstored(handOffKey.call(this), staticData)) {
-		this.logger.debug('Concur Polling Trigger: the previous poll\'s items are still being stored; polling next time');
-		return null;
-	}
 	const limits = { lookBackMs: settings.lookBackMs, maxKeys: DEFAULT_MAX_KEYS };
 	const now = Date.now();
 	let state: ReportCursorState;
@@ -417,10 +447,6 @@ async function pollFailedNotifications(this: IPollFunctions): Promise<INodeExecu
 	}
 
 	const staticData = this.getWorkflowStaticData('node');
-	if (previousHandOffUnstored(handOffKey.call(this), staticData)) {
-		this.logger.debug('Concur Polling Trigger: the previous poll\'s items are still being stored; polling next time');
-		return null;
-	}
 	const firstPoll = !isNotificationCursorState(staticData.failedNotificationCursor);
 	const state = isNotificationCursorState(staticData.failedNotificationCursor)
 		? staticData.failedNotificationCursor

@@ -5,7 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { parseConcurDate, toConcurDate } from '../../nodes/Concur/helpers/dates';
-import { forgetHandOffs } from '../../nodes/Concur/helpers/handOff';
+import { beginPoll, endPoll, forgetHandOffs } from '../../nodes/Concur/helpers/handOff';
 import { concurRetryPolicy } from '../../nodes/Concur/transport';
 import { concurCredentials } from '../harness/concurCredentials';
 import { PollHarness } from '../harness/poll';
@@ -337,6 +337,31 @@ describe('a poll that starts before n8n stored the previous hand-off (n8n 2.40 s
 		forgetHandOffs(); // a new n8n process
 		poller.handNextPoll(before);
 		expect(ids((await poller.poll()).items).sort()).toEqual([...emitted].sort());
+	});
+
+	it('a poll that starts while another poll of the node runs emits nothing; the running one emits each change once', async () => {
+		const poller = trigger({ resource: 'expenseReport', options: { createdToleranceSeconds: 0 } });
+		expect((await poller.poll()).items).toBeNull();
+		const created = [sim.reports.create(), sim.reports.create()].map((report) => report.id);
+		const callsBefore = listRequests().length;
+		const [first, second] = await Promise.all([poller.poll(), poller.poll()]);
+		expect(first.error).toBeUndefined();
+		expect(second.error).toBeUndefined();
+		expect(ids(first.items).sort()).toEqual([...created].sort());
+		expect(second.items).toBeNull();
+		expect(listRequests().length - callsBefore).toBe(1); // only the running poll listed
+		expect((await poller.poll()).items).toBeNull();
+	});
+
+	it('a poll n8n abandoned long ago no longer holds the next one back', () => {
+		const t0 = Date.UTC(2026, 10, 22, 12);
+		expect(beginPoll('wf:node', t0, 45_000)).toBe(true);
+		expect(beginPoll('wf:node', t0 + 1_000, 45_000)).toBe(false);
+		expect(beginPoll('wf:node', t0 + 46_000, 45_000)).toBe(true);
+		endPoll('wf:node', t0); // the abandoned poll ending late does not release the newer one
+		expect(beginPoll('wf:node', t0 + 47_000, 45_000)).toBe(false);
+		endPoll('wf:node', t0 + 46_000);
+		expect(beginPoll('wf:node', t0 + 48_000, 45_000)).toBe(true);
 	});
 
 	it('failed notifications: the same guard', async () => {

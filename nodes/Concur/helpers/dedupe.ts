@@ -28,7 +28,7 @@ export const EVENT_KEY_LENGTH = 11;
 /** Persisted expiries are rounded up to this, so one bucket collects the keys of ten minutes. */
 const BUCKET_SECONDS = 600;
 export const STATIC_DATA_KEY = 'concurRecentEvents';
-/** The format before 0.1.0's compact record: `{ [eventId]: expiryEpochSeconds }` (read, then replaced). */
+/** The record of development builds before the compact one: `{ [eventId]: expiryEpochSeconds }` (read, then replaced). */
 export const LEGACY_STATIC_DATA_KEY = 'concurSeenEvents';
 
 /** [expiry in epoch seconds, keys concatenated], sorted by expiry. */

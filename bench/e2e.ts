@@ -23,7 +23,8 @@ export type Engine = 'default' | 'legacy';
 export interface E2eRun {
 	engine: Engine;
 	scenario: 'accepted' | 'filtered';
-	variant: 'concur' | 'native';
+	/** concurMemoryOnly: the trigger with Remember Across Restarts off (no static-data write). */
+	variant: 'concur' | 'native' | 'concurMemoryOnly';
 	round: number;
 	events: number;
 	eventsPerSecond: number;
@@ -76,11 +77,21 @@ async function benchEngine(
 		});
 		const suffix = `${engine}-${Date.now()}`;
 		const definitions = {
-			concurAccepted: concurTriggerWorkflow(`bench concur accepted ${engine}`, { credentialId: credential.id }),
+			// The Concur workflows start with a full persisted dedupe record, as a trigger that has run
+			// for a while carries, so every accepted event writes a record of the default size.
+			concurAccepted: concurTriggerWorkflow(`bench concur accepted ${engine}`, {
+				credentialId: credential.id,
+				steadyStateRecord: true,
+			}),
+			concurAcceptedMemoryOnly: concurTriggerWorkflow(`bench concur accepted memory-only ${engine}`, {
+				credentialId: credential.id,
+				persistSeenEvents: false,
+			}),
 			webhookAccepted: webhookWorkflow(`bench webhook accepted ${engine}`, `bench-accepted-${suffix}`),
 			concurFiltered: concurTriggerWorkflow(`bench concur filtered ${engine}`, {
 				credentialId: credential.id,
 				transitions: ['expenseSubmitted'],
+				steadyStateRecord: true,
 			}),
 			nativeFiltered: nativeFilteredWorkflow(`bench native filtered ${engine}`, `bench-native-${suffix}`, keys.publicKeyPem),
 		};
@@ -94,6 +105,7 @@ async function benchEngine(
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		const expected: Record<string, number> = {
 			concurAccepted: 0,
+			concurAcceptedMemoryOnly: 0,
 			webhookAccepted: 0,
 			concurFiltered: 0,
 			nativeFiltered: 0,
@@ -141,9 +153,12 @@ async function benchEngine(
 		for (let round = 1; round <= rounds; round++) {
 			// Alternate which side goes first: A B in odd rounds, B A in even ones.
 			const order: Array<'concur' | 'native'> = round % 2 === 1 ? ['concur', 'native'] : ['native', 'concur'];
-			for (const variant of order) {
+			const acceptedOrder: Array<E2eRun['variant']> =
+				round % 2 === 1 ? ['concur', 'native', 'concurMemoryOnly'] : ['concurMemoryOnly', 'native', 'concur'];
+			const acceptedWorkflow = { concur: 'concurAccepted', native: 'webhookAccepted', concurMemoryOnly: 'concurAcceptedMemoryOnly' } as const;
+			for (const variant of acceptedOrder) {
 				const requests = acceptedStream(events, keys.privateKeyPem, (offset += events));
-				await runOne('accepted', variant, variant === 'concur' ? 'concurAccepted' : 'webhookAccepted', round, requests, events);
+				await runOne('accepted', variant, acceptedWorkflow[variant], round, requests, events);
 			}
 			for (const variant of order) {
 				const { requests, accepted } = mixedStream(events, keys.privateKeyPem, { offset: (offset += events) });

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
+import { DEFAULT_PERSISTED_EVENTS, eventKey, STATIC_DATA_KEY } from '../../nodes/Concur/helpers/dedupe';
 import type { WorkflowJson } from '../../scripts/lib/n8n';
 
 export const CONCUR_TRIGGER_TYPE = 'n8n-nodes-concur.concurTrigger';
@@ -44,16 +45,32 @@ export interface ConcurTriggerOptions {
 	transitions?: string[];
 	/** Dedupe window in hours (undefined: the node's default, 72 h). */
 	duplicateWindowHours?: number;
+	/** Remember Across Restarts (undefined: the node's default, on). */
+	persistSeenEvents?: boolean;
+	/**
+	 * Start with a full persisted dedupe record (the node's default 10,000 ids), as a trigger that
+	 * has been running for a while carries: every accepted event then writes a record of that size.
+	 */
+	steadyStateRecord?: boolean;
+}
+
+/** A persisted dedupe record holding `count` ids that will not be seen (format: helpers/dedupe.ts). */
+export function fullDedupeRecord(count = DEFAULT_PERSISTED_EVENTS): Record<string, unknown> {
+	const expiry = Math.ceil((Date.now() + 72 * 3_600_000) / 600_000) * 600;
+	let keys = '';
+	for (let i = 0; i < count; i++) keys += eventKey(`steady-state-${randomUUID()}`);
+	return { v: 2, writer: 'bench-seed', buckets: [[expiry, keys]] };
 }
 
 /** Concur Trigger (ESS) → Set. Its production URL is `/webhook/<webhookId>/webhook`. */
 export function concurTriggerWorkflow(
 	name: string,
-	{ credentialId, transitions = [], duplicateWindowHours }: ConcurTriggerOptions,
+	{ credentialId, transitions = [], duplicateWindowHours, persistSeenEvents, steadyStateRecord }: ConcurTriggerOptions,
 ): { workflow: WorkflowJson; webhookPath: string } {
 	const webhookId = randomUUID();
 	const options: Record<string, unknown> = {};
 	if (duplicateWindowHours !== undefined) options.duplicateWindowHours = duplicateWindowHours;
+	if (persistSeenEvents !== undefined) options.persistSeenEvents = persistSeenEvents;
 	return {
 		webhookPath: `/webhook/${webhookId}/webhook`,
 		workflow: {
@@ -72,6 +89,7 @@ export function concurTriggerWorkflow(
 				setNode([220, 0]),
 			],
 			connections: chain(['Concur Trigger', 'Set']),
+			...(steadyStateRecord ? { staticData: { 'node:Concur Trigger': { [STATIC_DATA_KEY]: fullDedupeRecord() } } } : {}),
 		},
 	};
 }

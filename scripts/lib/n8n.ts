@@ -245,6 +245,7 @@ export class N8nInstance {
 			nodes: workflow.nodes,
 			connections: workflow.connections,
 			settings: { executionOrder: 'v1', ...(workflow.settings ?? {}) },
+			...(workflow.staticData === undefined ? {} : { staticData: workflow.staticData }),
 		});
 	}
 

@@ -16,7 +16,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 
 import { startSimulator } from '../test/simulator';
-import { buildAndPack, ensureN8nHost, freePort, N8N_V2, REPO_ROOT, startN8n, type N8nInstance } from './lib/n8n';
+import { buildAndPack, ensureN8nHost, findN8nHost, freePort, N8N_V2, REPO_ROOT, startN8n, type N8nInstance } from './lib/n8n';
 import { createSimulatorCredentials, importExamples, webhookUrl, type ImportedExample } from './lib/playground';
 
 const DEV_DIR = path.join(REPO_ROOT, '.dev');
@@ -76,7 +76,11 @@ async function main(): Promise<void> {
 	fs.mkdirSync(DEV_DIR, { recursive: true });
 	const version = process.env.N8N_VERSION ?? N8N_V2;
 
-	step(`installing n8n ${version} outside the repository (first run only, a few minutes)`);
+	step(
+		findN8nHost(version)
+			? `using the installed n8n ${version}`
+			: `installing n8n ${version} outside the repository (first run only, a few minutes)`,
+	);
 	const hostPromise = ensureN8nHost(version);
 	step('building and packing n8n-nodes-concur');
 	const tarball = await buildAndPack(path.join(DEV_DIR, 'pack'));

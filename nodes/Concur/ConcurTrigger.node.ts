@@ -523,6 +523,8 @@ async function handleEssEvent(
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const windowHours = Number(options.duplicateWindowHours ?? DEFAULT_DEDUPE_WINDOW_HOURS);
+	const persist = options.persistSeenEvents !== false;
+	let persisted = false;
 	// Listening for a test event replays freely; duplicates are only dropped for active workflows.
 	if (windowHours > 0 && this.getMode() !== 'manual') {
 		const node = this.getNode();
@@ -532,20 +534,24 @@ async function handleEssEvent(
 			event.id,
 			windowHours * 3_600_000,
 			Date.now(),
-			{
-				persist: options.persistSeenEvents !== false,
-				persistLimit: Number(options.persistedEventLimit ?? DEFAULT_PERSISTED_EVENTS),
-			},
+			{ persist, persistLimit: Number(options.persistedEventLimit ?? DEFAULT_PERSISTED_EVENTS) },
 		);
 		if (!first) {
 			this.logger.debug(`Concur Trigger: ESS event ${event.id} already received, skipped`, logContext);
 			return answer(res, 200, {});
 		}
+		persisted = persist;
 	}
 
-	return {
-		workflowData: [
-			this.helpers.returnJsonArray([essOutput(event, headerValue(headers['concur-correlationid']))]),
-		],
-	};
+	const workflowData = [
+		this.helpers.returnJsonArray([essOutput(event, headerValue(headers['concur-correlationid']))]),
+	];
+	if (persisted) {
+		// n8n 2.40 answers an accepted webhook only once the execution has started, and starting it
+		// wraps the same static data in a second Workflow, which resets the "changed" flag n8n checks
+		// before saving: the accepted id would never reach the database. Answering here makes n8n
+		// save the static data before it starts the execution (as every n8n before 2.40 answered).
+		return { ...answer(res, 200, {}), workflowData };
+	}
+	return { workflowData };
 }

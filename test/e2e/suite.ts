@@ -8,6 +8,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { IDataObject } from 'n8n-workflow';
+
+import { eventKey, STATIC_DATA_KEY } from '../../nodes/Concur/helpers/dedupe';
 import { startN8n, type N8nInstance, type WorkflowJson } from '../../scripts/lib/n8n';
 import {
 	activateAndWait,
@@ -130,6 +133,18 @@ export function describeN8n(version: string): void {
 			expect(outputOf(executions[1], 'Concur Trigger')).toEqual([
 				expect.objectContaining({ id: secondEvent.id, reportId: second.id }),
 			]);
+
+			// Both accepted ids reached n8n's database (static data), so a restart does not forget
+			// them. n8n 2.40.7 drops static data changed by a webhook whose execution it starts
+			// before answering; the trigger answers first so n8n saves it.
+			const stored = await n8n.api<{ staticData?: IDataObject | string | null }>('GET', `/workflows/${id}`);
+			const staticData = (typeof stored.staticData === 'string' ? JSON.parse(stored.staticData) : stored.staticData) as IDataObject;
+			const record = (staticData?.['node:Concur Trigger'] as IDataObject | undefined)?.[STATIC_DATA_KEY] as
+				| { buckets: Array<[number, string]> }
+				| undefined;
+			const storedKeys = (record?.buckets ?? []).map(([, keys]) => keys).join('');
+			expect(storedKeys).toContain(eventKey(event.id));
+			expect(storedKeys).toContain(eventKey(secondEvent.id));
 		});
 
 		test('legacy callout: Basic Auth runs the workflow, Test Connection gets 200, wrong credentials 401', async () => {

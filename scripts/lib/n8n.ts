@@ -326,6 +326,8 @@ export interface N8nExecution {
 	id: string;
 	status?: string;
 	finished: boolean;
+	startedAt?: string | null;
+	stoppedAt?: string | null;
 	mode: string;
 	workflowId: string;
 	data?: {

@@ -103,15 +103,7 @@ export class PollHarness {
 	 * cursor from before the previous poll (or for good, when that execution failed to start).
 	 */
 	handNextPoll(staticData: IDataObject): void {
-		const fresh = new Workflow({
-			id: this.workflow.id,
-			nodes: [this.node],
-			connections: {},
-			active: true,
-			nodeTypes: getNodeTypes(),
-			staticData: JSON.parse(JSON.stringify(staticData)) as IDataObject,
-		});
-		this.workflow.staticData = fresh.staticData;
+		this.workflow.staticData = this.observable(staticData);
 	}
 
 	/** Replaces the node's parameters (e.g. a user editing the node between polls). */
@@ -149,14 +141,18 @@ export class PollHarness {
 	}
 
 	private reloaded(): Workflow['staticData'] {
-		const saved = JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+		return this.observable(this.workflow.staticData);
+	}
+
+	/** A JSON copy of `staticData`, observable the way n8n's Workflow makes it. */
+	private observable(staticData: IDataObject): Workflow['staticData'] {
 		const fresh = new Workflow({
 			id: this.workflow.id,
 			nodes: [this.node],
 			connections: {},
 			active: true,
 			nodeTypes: getNodeTypes(),
-			staticData: saved,
+			staticData: JSON.parse(JSON.stringify(staticData)) as IDataObject,
 		});
 		return fresh.staticData;
 	}

@@ -288,16 +288,22 @@ export function renderChartHtml(dir: string): string {
 				'(a) every event accepted: processed events/s',
 				'',
 				summaries.flatMap((s) => [
-					{ label: `Concur Trigger\n${s.engine}`, value: s.accepted.concur.processedPerSecond, color: CONCUR },
-					{ label: `Webhook node\n${s.engine}`, value: s.accepted.native.processedPerSecond, color: NATIVE },
+					{ label: `Trigger\n${s.engine}`, value: s.accepted.concur.processedPerSecond, color: CONCUR },
+					...(s.accepted.memoryOnly
+						? [{ label: `memory-only\n${s.engine}`, value: s.accepted.memoryOnly.concur.processedPerSecond, color: CONCUR }]
+						: []),
+					{ label: `Webhook\n${s.engine}`, value: s.accepted.native.processedPerSecond, color: NATIVE },
 				]),
 			),
 			barChart(
 				'(a) p99 acknowledgement latency: ms (lower is better)',
 				'',
 				summaries.flatMap((s) => [
-					{ label: `Concur Trigger\n${s.engine}`, value: s.accepted.concur.p99Ms, color: CONCUR },
-					{ label: `Webhook node\n${s.engine}`, value: s.accepted.native.p99Ms, color: NATIVE },
+					{ label: `Trigger\n${s.engine}`, value: s.accepted.concur.p99Ms, color: CONCUR },
+					...(s.accepted.memoryOnly
+						? [{ label: `memory-only\n${s.engine}`, value: s.accepted.memoryOnly.concur.p99Ms, color: CONCUR }]
+						: []),
+					{ label: `Webhook\n${s.engine}`, value: s.accepted.native.p99Ms, color: NATIVE },
 				]),
 			),
 			barChart(

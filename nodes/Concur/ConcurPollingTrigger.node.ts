@@ -219,7 +219,7 @@ export class ConcurPollingTrigger implements INodeType {
 	}
 }
 
-/** Without a poll budget (n8n before 2.40), a poll older than this no longer holds the next one back. */
+/** Without a poll budget (older n8n versions), a poll older than this no longer holds the next one back. */
 const ABANDONED_POLL_MS = 10 * 60_000;
 
 /**

@@ -8,5 +8,7 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true, diagnostics: false }],
 	},
+	// Moves the process clock when CONCUR_TEST_CLOCK_SHIFT_DAYS is set (npm run test:shifted).
+	setupFiles: ['<rootDir>/test/setup/shiftClock.ts'],
 	testTimeout: 30000,
 };

@@ -7,6 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { parseConcurDate, toConcurDate } from '../../nodes/Concur/helpers/dates';
 import { beginPoll, endPoll, forgetHandOffs } from '../../nodes/Concur/helpers/handOff';
 import { concurRetryPolicy } from '../../nodes/Concur/transport';
+import { pinClock, unpinClock } from '../harness/clock';
 import { concurCredentials } from '../harness/concurCredentials';
 import { PollHarness } from '../harness/poll';
 import type { ConcurSimulator } from '../simulator';
@@ -23,10 +24,14 @@ afterAll(() => {
 	Object.assign(concurRetryPolicy, originalPolicy);
 });
 
+// Notifications below carry calendar dates (2026-11-20 to 22) and backfill windows count back
+// from now: the clock stands the day after, before the simulator issues its request token.
 beforeEach(async () => {
+	pinClock('2026-11-23T12:00:00Z');
 	sim = await startSimulator({ port: 0 });
 });
 afterEach(async () => {
+	unpinClock();
 	await sim.close();
 });
 

@@ -364,7 +364,7 @@ describe('transport through the engine', () => {
 
 	it('never sends the token to a host that is not Concur', async () => {
 		const { nodeError } = await probe({ method: 'GET', url: 'https://attacker.example/api' });
-		expect(nodeError?.message).toMatch(/^Refusing to send the Concur access token to https:\/\/attacker\.example/);
+		expect(nodeError?.message).toMatch(/^Refusing to send the Concur access token to "https:\/\/attacker\.example"/);
 		expect(sim.requests.filter((request) => request.path !== '/oauth2/v0/token')).toHaveLength(0);
 	});
 });

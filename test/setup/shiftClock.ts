@@ -31,3 +31,5 @@ if (shiftDays !== 0) {
 		},
 	}) as DateConstructor;
 }
+
+export {};

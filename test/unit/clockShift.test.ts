@@ -3,6 +3,8 @@
  * in CI would prove nothing. `performance.timeOrigin + performance.now()` is the one reading of
  * the real calendar left untouched, so the difference to `Date.now()` is the shift.
  */
+export {};
+
 const shiftDays = Number(process.env.CONCUR_TEST_CLOCK_SHIFT_DAYS ?? 0);
 const realNow = () => performance.timeOrigin + performance.now();
 const dayMs = 86_400_000;

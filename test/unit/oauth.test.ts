@@ -348,7 +348,7 @@ describe('actionable token errors', () => {
 describe('token host', () => {
 	it('uses the custom host when chosen and rejects one that is not a base URL', () => {
 		expect(resolveTokenHost({ tokenHostUrl: 'custom', customTokenHostUrl: 'http://127.0.0.1:4010/' })).toBe('http://127.0.0.1:4010');
-		expect(() => resolveTokenHost({ tokenHostUrl: 'custom', customTokenHostUrl: 'not a url' })).toThrow(/not a base URL/);
+		expect(() => resolveTokenHost({ tokenHostUrl: 'custom', customTokenHostUrl: 'not a url' })).toThrow(/cannot be used/);
 		expect(resolveTokenHost({})).toBe(GLZ_TOKEN_HOST);
 	});
 });
@@ -362,8 +362,9 @@ describe('routing and the Authorization header', () => {
 
 	it('sends a path to the geolocation with a Bearer token', () => {
 		const routed = routeConcurRequest(credentials, { method: 'GET', url: '/api/v3.0/expense/reports', headers: { Accept: 'application/json' } });
-		expect(routed.baseURL).toBe('https://us2.api.concursolutions.com');
-		expect(routed.url).toBe('/api/v3.0/expense/reports');
+		expect(routed.baseURL).toBeUndefined();
+		expect(routed.url).toBe('https://us2.api.concursolutions.com/api/v3.0/expense/reports');
+		expect(routed.disableFollowRedirect).toBe(true);
 		expect(routed.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer the-access-token' });
 	});
 
@@ -388,12 +389,12 @@ describe('routing and the Authorization header', () => {
 
 	it('refuses to send the token anywhere else', () => {
 		expect(() => routeConcurRequest(credentials, { method: 'GET', url: 'https://evil.example.com/steal' })).toThrow(
-			/Refusing to send the Concur access token to https:\/\/evil\.example\.com/,
+			/Refusing to send the Concur access token to "https:\/\/evil\.example\.com"/,
 		);
 		expect(() =>
 			routeConcurRequest(credentials, { method: 'GET', url: 'https://www.concursolutions.com.evil.example/x' }),
 		).toThrow(/Refusing/);
-		// Plain http is only accepted for the credential's own hosts (e.g. a local simulator).
+		// Plain http is only accepted for a custom token host on loopback (the simulator).
 		expect(() => routeConcurRequest(credentials, { method: 'GET', url: 'http://us.api.concursolutions.com/x' })).toThrow(/Refusing/);
 	});
 

@@ -18,6 +18,11 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { parseXml, xmlToJson } from '../helpers/xml';
 import type { XmlElement } from '../helpers/xml';
+import { credentialSecrets, describeLocation, redactSecrets } from './oauth';
+import { concurRetryPolicy, parseRetryAfterMs, retryDelayMs } from './retry';
+import { isRedirectStatus } from './urlGate';
+
+export { concurRetryPolicy, parseRetryAfterMs, retryDelayMs };
 
 export type ConcurContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions;
 
@@ -33,18 +38,6 @@ export interface ConcurRequestOptions {
 	headers?: IDataObject;
 	credentialType?: 'concurOAuth2Api';
 }
-
-/**
- * How hard to try when Concur is busy. Concur sends `Retry-After: 0` with 429, so a floor applies;
- * each retry doubles the wait. Exported so tests can shrink it.
- */
-export const concurRetryPolicy = {
-	maxRetries: 3,
-	retryAfterFloorMs: 2_000,
-	maxDelayMs: 60_000,
-	/** Concur promises an answer within 60 seconds (http-status-codes doc). */
-	timeoutMs: 60_000,
-};
 
 const MAINTENANCE_MESSAGE = 'Concur is down for maintenance: it asks callers to wait 5 minutes';
 
@@ -173,27 +166,16 @@ export function concurErrorMessage(body: unknown): string | undefined {
 	return undefined;
 }
 
-/** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
-export function parseRetryAfterMs(value: unknown, now: number = Date.now()): number | undefined {
-	const raw = Array.isArray(value) ? value[0] : value;
-	if (raw === undefined || raw === null || raw === '') return undefined;
-	const text = String(raw).trim();
-	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-	const date = Date.parse(text);
-	return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
-}
-
-/** Wait before retry number `retry` (0-based): Retry-After, but never below the doubling floor. */
-export function retryDelayMs(retry: number, retryAfterMs: number | undefined): number {
-	const floor = concurRetryPolicy.retryAfterFloorMs * 2 ** retry;
-	return Math.min(Math.max(floor, retryAfterMs ?? 0), concurRetryPolicy.maxDelayMs);
-}
-
 function describeDuration(ms: number): string {
 	return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} seconds` : `${ms} ms`;
 }
 
-function buildApiError(ctx: ConcurContext, failure: HttpFailure, options: ConcurRequestOptions): NodeApiError {
+function buildApiError(
+	ctx: ConcurContext,
+	failure: HttpFailure,
+	options: ConcurRequestOptions,
+	secrets: string[],
+): NodeApiError {
 	const correlationId =
 		(typeof failure.headers['concur-correlationid'] === 'string'
 			? (failure.headers['concur-correlationid'] as string)
@@ -222,6 +204,8 @@ function buildApiError(ctx: ConcurContext, failure: HttpFailure, options: Concur
 		if (failure.status === 503) {
 			message = MAINTENANCE_MESSAGE;
 			description = concurMessage;
+		} else if (isRedirectStatus(failure.status)) {
+			message = `Concur answered HTTP ${failure.status}, a redirect${describeLocation(failure.headers.location)} (${where}): not followed, because the request carries the access token`;
 		} else if (failure.status === 429) {
 			message = `Concur kept answering 429 Too Many Requests after ${concurRetryPolicy.maxRetries} retries: slow down and try again later`;
 			description = concurMessage;
@@ -233,6 +217,9 @@ function buildApiError(ctx: ConcurContext, failure: HttpFailure, options: Concur
 	if (correlationId) {
 		description = `${description ? `${description}. ` : ''}Concur-Correlationid: ${correlationId}`;
 	}
+	// A server may echo the request (form, headers) into its error: no secret leaves in any form.
+	message = redactSecrets(message, secrets);
+	if (description !== undefined) description = redactSecrets(description, secrets);
 	// Built from plain data, never from the transport error: that one holds the request headers.
 	const errorResponse: JsonObject = {
 		message,
@@ -271,6 +258,12 @@ function parseJsonBody(body: unknown): unknown {
 		}
 	}
 	return body;
+}
+
+/** Every secret the credential holds now (read after a failure: a refresh may have replaced the token). */
+async function secretsNow(this: ConcurContext, credentialType: string, before: string): Promise<string[]> {
+	const data = await this.getCredentials(credentialType);
+	return [before, ...credentialSecrets(data)];
 }
 
 /** The access token the credential holds right now ('' before the first grant). */
@@ -361,7 +354,7 @@ export async function concurApiRequest(
 				forcedRefresh = await credentialForcingRefresh.call(this, credentialType);
 				continue;
 			}
-			throw buildApiError(this, failure, options);
+			throw buildApiError(this, failure, options, await secretsNow.call(this, credentialType, tokenBefore));
 		}
 		const body = response?.body;
 		if (response?.statusCode === 204) return {};

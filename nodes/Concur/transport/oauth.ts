@@ -11,6 +11,11 @@ import type {
 	IDataObject,
 	IHttpRequestOptions,
 } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { concurRetryPolicy, parseRetryAfterMs, retryDelayMs } from './retry';
+import { checkOrigin, gateOutboundUrl, isRedirectStatus } from './urlGate';
+import type { OutboundPolicy } from './urlGate';
 
 /** The subset of `this.helpers.httpRequest` the grants need. */
 export type TokenHttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
@@ -33,9 +38,6 @@ export const LEGACY_CONCUR_HOSTS = [
 	'implementation.concursolutions.com',
 	'eu1imp.concursolutions.com',
 ];
-
-/** Hosts that may receive the Bearer token over https besides the credential's own hosts. */
-const CONCUR_HOST_SUFFIXES = ['.concursolutions.com', '.concurcdc.cn'];
 
 /**
  * A token-endpoint failure with an actionable message. Deliberately has no `code`/`status`
@@ -79,8 +81,10 @@ interface TokenResponseBody {
 	geolocation?: string;
 	expires_in?: string | number;
 	code?: number | string;
-	error?: string;
+	/** A string in OAuth errors; an object (`{id, message}`) in the gateway's 429 answer. */
+	error?: unknown;
 	error_description?: string;
+	message?: unknown;
 }
 
 const asString = (value: unknown): string =>
@@ -90,29 +94,57 @@ export function trimTrailingSlashes(url: string): string {
 	return url.replace(/\/+$/, '');
 }
 
-/** The host the first grant goes to: the chosen token host, or the custom one. */
+/**
+ * The host the first grant goes to: one of Concur's token hosts, or the custom one the user typed
+ * (https anywhere, plain http only on this machine, for the simulator).
+ */
 export function resolveTokenHost(credentials: ICredentialDataDecryptedObject): string {
-	// `tokenHost`/`customTokenHost` are the names docs/ARCHITECTURE.md first gave these fields;
-	// the credential stores them as `*Url` (n8n's lint treats any other name holding "token" as a secret).
-	const choice = asString(credentials.tokenHostUrl ?? credentials.tokenHost) || GLZ_TOKEN_HOST;
-	const host =
-		choice === CUSTOM_TOKEN_HOST
-			? asString(credentials.customTokenHostUrl ?? credentials.customTokenHost)
-			: choice;
-	const trimmed = trimTrailingSlashes(host.trim());
-	if (!/^https?:\/\/[^/?#\s]+$/i.test(trimmed)) {
-		throw new ConcurTokenError(
-			`The token host "${trimmed}" is not a base URL like https://us.api.concursolutions.com`,
-		);
+	const choice = asString(credentials.tokenHostUrl) || GLZ_TOKEN_HOST;
+	const isCustom = choice === CUSTOM_TOKEN_HOST;
+	const typed = (isCustom ? asString(credentials.customTokenHostUrl) : choice).trim();
+	const checked = checkOrigin(typed);
+	if (!checked.allowed) {
+		throw new ConcurTokenError(`The token host "${typed}" cannot be used: ${checked.reason}.`, { stage: 'routing' });
 	}
-	return trimmed;
+	// A listed host that is not Concur's can only come from an edited or imported credential.
+	if (!isCustom && !gateOutboundUrl(checked.origin).allowed) {
+		throw new ConcurTokenError(`The token host "${typed}" is not a Concur host: choose one from the list or Custom.`, {
+			stage: 'routing',
+		});
+	}
+	return checked.origin;
+}
+
+/** Which hosts besides Concur's may receive this credential's secrets: its custom token host. */
+export function outboundPolicy(credentials: ICredentialDataDecryptedObject): OutboundPolicy {
+	return asString(credentials.tokenHostUrl) === CUSTOM_TOKEN_HOST
+		? { customOrigin: resolveTokenHost(credentials) }
+		: {};
+}
+
+/**
+ * A geolocation is only ever a Concur host or the custom token host: the token endpoint's answer
+ * decides where every later request (and the token) goes, so it passes the same gate.
+ */
+export function checkGeolocation(geolocation: string, policy: OutboundPolicy): { allowed: true; origin: string } | { allowed: false; reason: string } {
+	const origin = checkOrigin(geolocation);
+	if (!origin.allowed) return origin;
+	const gated = gateOutboundUrl(origin.origin, policy);
+	return gated.allowed ? origin : gated;
 }
 
 /** The base URL API calls go to: the geolocation the token came with, else the token host. */
 export function resolveApiHost(credentials: ICredentialDataDecryptedObject): string {
-	const geolocation = trimTrailingSlashes(asString(credentials.geolocation).trim());
-	if (/^https?:\/\/[^/?#\s]+$/i.test(geolocation)) return geolocation;
-	return resolveTokenHost(credentials);
+	const geolocation = asString(credentials.geolocation).trim();
+	if (geolocation === '') return resolveTokenHost(credentials);
+	const checked = checkGeolocation(geolocation, outboundPolicy(credentials));
+	if (!checked.allowed) {
+		throw new ConcurTokenError(
+			`The stored geolocation "${geolocation}" cannot be used (${checked.reason}): reconnect the credential.`,
+			{ stage: 'routing' },
+		);
+	}
+	return checked.origin;
 }
 
 function grantInputs(credentials: ICredentialDataDecryptedObject): string[] {
@@ -138,15 +170,64 @@ export function tokenSourceFingerprint(credentials: ICredentialDataDecryptedObje
 	return createHash('sha256').update(JSON.stringify(grantInputs(credentials))).digest('hex');
 }
 
-/** Replaces every secret value in a message, so nothing the user typed leaks into errors. */
+/**
+ * The forms a secret takes on the wire and in echoes: as typed, URL-encoded (path and form
+ * style), base64 and base64url (with and without padding).
+ */
+function secretForms(secret: string): string[] {
+	const base64 = Buffer.from(secret, 'utf8').toString('base64');
+	const forms = [
+		secret,
+		encodeURIComponent(secret),
+		new URLSearchParams({ s: secret }).toString().slice(2),
+		base64,
+		base64.replace(/=+$/, ''),
+		Buffer.from(secret, 'utf8').toString('base64url'),
+	];
+	// Longest first, so a form that contains another is replaced whole.
+	return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
+/** Credentials and tokens in the shapes that carry them, whatever their value. */
+const SECRET_SHAPES: Array<[RegExp, string]> = [
+	[/\bBearer\s+[A-Za-z0-9\-._~+/]{8,}=*/gi, 'Bearer [redacted]'],
+	[/\b(client_secret|password|refresh_token|access_token)=[^\s&"']+/gi, '$1=[redacted]'],
+	[/"(client_secret|password|refresh_token|access_token|clientSecret|refreshToken|accessToken)"\s*:\s*"[^"]*"/gi, '"$1":"[redacted]"'],
+]
+
+/**
+ * Replaces every secret in a message, in each of its encodings, and any Bearer token or secret
+ * form or JSON field whatever its value: errors and run data never carry them.
+ */
 export function redactSecrets(message: string, secrets: unknown[]): string {
 	let redacted = message;
 	for (const secret of secrets) {
 		if (typeof secret === 'string' && secret.length >= 4) {
-			redacted = redacted.split(secret).join('[redacted]');
+			for (const form of secretForms(secret)) redacted = redacted.split(form).join('[redacted]');
 		}
 	}
+	for (const [shape, replacement] of SECRET_SHAPES) redacted = redacted.replace(shape, replacement);
 	return redacted;
+}
+
+/** Every secret value a stored credential may hold. */
+export function credentialSecrets(credentials: ICredentialDataDecryptedObject): string[] {
+	return [
+		credentials.accessToken,
+		credentials.clientSecret,
+		credentials.password,
+		credentials.requestToken,
+		credentials.refreshToken,
+		credentials.rotatedRefreshToken,
+	].filter((value): value is string => typeof value === 'string' && value !== '');
+}
+
+/** Concur's words in a token error, whichever shape (OAuth, gateway, plain text) they came in. */
+function tokenErrorText(body: TokenResponseBody): string {
+	const nested = body.error && typeof body.error === 'object' ? (body.error as { message?: unknown }).message : undefined;
+	const candidates = [body.error_description, typeof body.error === 'string' ? body.error : undefined, nested, body.message];
+	const found = candidates.find((value): value is string => typeof value === 'string' && value.trim() !== '');
+	return found?.trim() ?? '';
 }
 
 /** The secret values of a token form (not e.g. grant_type=password, which is a keyword). */
@@ -221,39 +302,77 @@ interface TokenGrantResult {
 	geolocation: string;
 }
 
+type TokenResponse = { statusCode?: number; body?: unknown; headers?: IDataObject };
+
+/**
+ * POSTs the form once per attempt to `{host}/oauth2/v0/token`, through the outbound gate, never
+ * following a redirect (that would send the client secret and password wherever it points), and
+ * waiting out 429s as the API calls do.
+ */
 async function postTokenOnce(
 	httpRequest: TokenHttpRequest,
 	host: string,
 	form: Record<string, string>,
+	policy: OutboundPolicy,
 ): Promise<{ status: number; body: TokenResponseBody; correlationId: string }> {
-	let response: { statusCode?: number; body?: unknown; headers?: IDataObject } | undefined;
-	let failure: unknown;
+	const gated = gateOutboundUrl(`${host}/oauth2/v0/token`, policy);
+	if (!gated.allowed) {
+		throw new ConcurTokenError(`Refusing to send the token request to ${host}: ${gated.reason}.`, { stage: 'routing' });
+	}
+	for (let retry = 0; ; retry++) {
+		let response: TokenResponse | undefined;
+		let failure: unknown;
+		try {
+			response = (await httpRequest({
+				method: 'POST',
+				url: gated.url,
+				headers: {
+					'Content-Type': 'application/x-www-form-urlencoded',
+					Accept: 'application/json',
+				},
+				body: new URLSearchParams(form).toString(),
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				timeout: TOKEN_REQUEST_TIMEOUT_MS,
+			})) as TokenResponse;
+		} catch (error) {
+			failure = error;
+		}
+		if (failure !== undefined || response === undefined) {
+			const reason = redactSecrets(asString((failure as Error | undefined)?.message), secretsOf(form));
+			throw new ConcurTokenError(`Could not reach the Concur token endpoint at ${host}: ${reason}`);
+		}
+		const status = Number(response.statusCode ?? 0);
+		const headers = lowerCaseKeys(response.headers);
+		if (status === 429 && retry < concurRetryPolicy.maxRetries) {
+			await sleep(retryDelayMs(retry, parseRetryAfterMs(headers['retry-after'])));
+			continue;
+		}
+		if (isRedirectStatus(status)) {
+			throw new ConcurTokenError(
+				`The Concur token endpoint at ${host} answered HTTP ${status}, a redirect${describeLocation(headers.location)}: not followed, so the client secret is not sent anywhere else. Check the token host.`,
+				{ httpStatus: status },
+			);
+		}
+		return { status, body: parseBody(response.body), correlationId: asString(headers['concur-correlationid']) };
+	}
+}
+
+function lowerCaseKeys(headers: IDataObject | undefined): Record<string, unknown> {
+	const result: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(headers ?? {})) result[key.toLowerCase()] = value;
+	return result;
+}
+
+/** " to https://host" for a redirect's Location: the origin only, never its path or query. */
+export function describeLocation(location: unknown): string {
+	const text = Array.isArray(location) ? asString(location[0]) : asString(location);
 	try {
-		response = (await httpRequest({
-			method: 'POST',
-			url: `${host}/oauth2/v0/token`,
-			headers: {
-				'Content-Type': 'application/x-www-form-urlencoded',
-				Accept: 'application/json',
-			},
-			body: new URLSearchParams(form).toString(),
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: TOKEN_REQUEST_TIMEOUT_MS,
-		})) as typeof response;
-	} catch (error) {
-		failure = error;
+		return ` to ${new URL(text).origin}`;
+	} catch {
+		return '';
 	}
-	if (failure !== undefined || response === undefined) {
-		const reason = redactSecrets(asString((failure as Error | undefined)?.message), secretsOf(form));
-		throw new ConcurTokenError(`Could not reach the Concur token endpoint at ${host}: ${reason}`);
-	}
-	const headers = response?.headers ?? {};
-	return {
-		status: Number(response?.statusCode ?? 0),
-		body: parseBody(response?.body),
-		correlationId: asString(headers['concur-correlationid']),
-	};
 }
 
 /**
@@ -265,27 +384,32 @@ export async function requestConcurToken(
 	host: string,
 	form: Record<string, string>,
 	step: GrantStep,
+	policy: OutboundPolicy = {},
 ): Promise<TokenGrantResult> {
 	let target = host;
 	for (let attempt = 0; ; attempt++) {
-		const { status, body, correlationId } = await postTokenOnce(httpRequest, target, form);
+		const { status, body, correlationId } = await postTokenOnce(httpRequest, target, form, policy);
+		const named = asString(body.geolocation).trim();
+		const geolocation = named === '' ? undefined : checkGeolocation(named, policy);
+		if (geolocation !== undefined && !geolocation.allowed) {
+			throw new ConcurTokenError(
+				`Concur's token endpoint named "${named}" as this company's geolocation, which cannot be used (${geolocation.reason}): the token is not used. Check the token host.`,
+				{ httpStatus: status, correlationId },
+			);
+		}
 		if (status >= 200 && status < 300 && typeof body.access_token === 'string' && body.access_token) {
 			return {
 				accessToken: body.access_token,
 				refreshToken: asString(body.refresh_token),
-				geolocation: trimTrailingSlashes(asString(body.geolocation)) || target,
+				geolocation: geolocation?.origin ?? target,
 			};
 		}
 		const code = body.code === undefined || body.code === '' ? undefined : Number(body.code);
-		const geolocation = trimTrailingSlashes(asString(body.geolocation));
-		if (code === 16 && attempt === 0 && /^https?:\/\/[^/?#\s]+$/i.test(geolocation) && geolocation !== target) {
-			target = geolocation;
+		if (code === 16 && attempt === 0 && geolocation?.allowed && geolocation.origin !== target) {
+			target = geolocation.origin;
 			continue;
 		}
-		const description = redactSecrets(
-			asString(body.error_description) || asString(body.error),
-			secretsOf(form),
-		);
+		const description = redactSecrets(tokenErrorText(body), secretsOf(form));
 		const message =
 			status >= 200 && status < 300
 				? `Concur's token endpoint answered HTTP ${status} without an access token.`
@@ -321,6 +445,7 @@ export async function fetchConcurToken(
 ): Promise<ConcurTokenState> {
 	const grantType = (asString(credentials.grantType) || 'companyRequestToken') as ConcurGrantType;
 	const tokenHost = resolveTokenHost(credentials);
+	const policy = outboundPolicy(credentials);
 	const clientId = asString(credentials.clientId).trim();
 	const clientSecret = asString(credentials.clientSecret).trim();
 	if (!clientId || !clientSecret) {
@@ -341,6 +466,7 @@ export async function fetchConcurToken(
 			refreshHost,
 			{ grant_type: 'refresh_token', ...client, refresh_token: refreshToken },
 			step,
+			policy,
 		);
 
 	const finish = (result: TokenGrantResult, keepRefreshToken: string, requestTokenExchangedAt: string): ConcurTokenState => ({
@@ -363,6 +489,7 @@ export async function fetchConcurToken(
 						tokenHost,
 						{ grant_type: 'password', ...client, username: companyUuid, password: requestToken, credtype: 'authtoken' },
 						'company',
+						policy,
 					),
 					'',
 					new Date(now).toISOString(),
@@ -399,6 +526,7 @@ export async function fetchConcurToken(
 						tokenHost,
 						{ grant_type: 'password', ...client, username, password, credtype: 'password' },
 						'password',
+						policy,
 					),
 					'',
 					'',
@@ -426,6 +554,7 @@ export async function fetchConcurToken(
 					tokenHost,
 					{ grant_type: 'client_credentials', ...client },
 					'clientCredentials',
+					policy,
 				),
 				'',
 				'',
@@ -435,50 +564,50 @@ export async function fetchConcurToken(
 	}
 }
 
-const ABSOLUTE_URL = /^(https?):\/\/([^/?#]*)(.*)$/is;
-
-function hostOf(baseUrl: string): string {
-	const match = ABSOLUTE_URL.exec(baseUrl);
-	return match ? match[2].toLowerCase() : '';
-}
+/** A URL with a scheme (or a scheme-relative `//host`) names its own host; anything else is a path. */
+const NAMES_A_HOST = /^([a-z][a-z0-9+.-]*:|\/\/|\\)/i;
 
 /**
- * Routes a request for the credential: a path goes to the geolocation; an absolute URL on a legacy
- * host is sent to the same path and query on the geolocation, kept byte for byte (report keys hold
- * `$` and `%`, which must not be re-encoded). The Bearer token only ever goes to Concur hosts or to
- * the credential's own token host and geolocation.
+ * Routes a request for the credential and decides whether it may carry the token. A path goes to
+ * the geolocation; an absolute URL on a legacy host (callout ObjectURIs, v1.1 links) is sent to
+ * the same path and query on the geolocation, kept byte for byte (report keys hold `$` and `%`,
+ * which must not be re-encoded); any other absolute URL must pass the outbound gate (https Concur
+ * host, or the credential's custom host). Redirects are never followed: n8n would repeat the
+ * request, Authorization header included, wherever the answer points.
  */
 export function routeConcurRequest(
 	credentials: ICredentialDataDecryptedObject,
 	requestOptions: IHttpRequestOptions,
 ): IHttpRequestOptions {
+	const policy = outboundPolicy(credentials);
 	const apiHost = resolveApiHost(credentials);
-	const ownHosts = new Set([hostOf(apiHost), hostOf(resolveTokenHost(credentials))]);
-	const routed: IHttpRequestOptions = { ...requestOptions };
-
-	const rewrite = (absolute: string): string => {
-		const match = ABSOLUTE_URL.exec(absolute);
-		if (!match) return absolute;
-		const [, scheme, rawHost, rest] = match;
-		const host = rawHost.toLowerCase();
-		if (LEGACY_CONCUR_HOSTS.includes(host.replace(/:443$|:80$/, ''))) return `${apiHost}${rest}`;
-		const isConcurHost =
-			scheme.toLowerCase() === 'https' && CONCUR_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix));
-		if (ownHosts.has(host) || isConcurHost) return absolute;
+	const routed: IHttpRequestOptions = { ...requestOptions, disableFollowRedirect: true };
+	const refuse = (target: string, reason: string): never => {
 		throw new ConcurTokenError(
-			`Refusing to send the Concur access token to ${scheme}://${rawHost}: only Concur hosts and this credential's geolocation receive it.`,
+			`Refusing to send the Concur access token to ${describeTarget(target)}: ${reason}. Only Concur hosts and this credential's own hosts receive it.`,
 			{ stage: 'routing' },
 		);
 	};
 
-	if (/^https?:\/\//i.test(routed.url)) {
-		routed.url = rewrite(routed.url);
-		delete routed.baseURL;
-	} else if (routed.baseURL) {
-		routed.baseURL = rewrite(trimTrailingSlashes(routed.baseURL));
+	const url = asString(routed.url);
+	let target: string;
+	if (NAMES_A_HOST.test(url)) {
+		target = url;
 	} else {
-		routed.baseURL = apiHost;
+		const base = routed.baseURL ? trimTrailingSlashes(routed.baseURL) : apiHost;
+		target = `${base}${url.startsWith('/') || url === '' ? '' : '/'}${url}`;
 	}
+	// Legacy URLs are rebased onto the geolocation, so their scheme never carries the token: Concur
+	// documents them as http (WorkflowActionURL) as often as https.
+	const legacy = gateOutboundUrl(target.replace(/^http:/i, 'https:'));
+	const isLegacy = legacy.allowed && LEGACY_CONCUR_HOSTS.includes(new URL(legacy.origin).hostname);
+	const gated = isLegacy
+		? gateOutboundUrl(`${apiHost}${legacy.url.slice(legacy.origin.length)}`, policy)
+		: gateOutboundUrl(target, policy);
+	if (!gated.allowed) return refuse(target, gated.reason);
+	routed.url = gated.url;
+	delete routed.baseURL;
+
 	const headers: IDataObject = { ...(routed.headers ?? {}) };
 	const accessToken = asString(credentials.accessToken);
 	const tokenSource = asString(credentials.tokenSource);
@@ -563,6 +692,13 @@ export async function fetchConcurTokenShared(
 		}
 	}
 	return { ...(await pending) };
+}
+
+/** What an error may say about a refused URL: its scheme and host, never its path or query. */
+function describeTarget(target: string): string {
+	const head = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i.exec(target);
+	const shown = head ? head[1] : target.slice(0, 40);
+	return JSON.stringify(shown.length > 100 ? `${shown.slice(0, 100)}…` : shown);
 }
 
 /** For tests: forget shared grants. */

@@ -1,12 +1,14 @@
 /** Pure helpers of the Notification resource. */
+import { httpUrlPath } from '../../transport/urlGate';
 
 export const NOTIFICATIONS_PATH = '/api/platform/notifications/v1.0/notification';
 
-const NOTIFICATION_URI = /^https?:\/\/[^/?#\s]+\/api\/platform\/notifications\/v1\.0\/notification\/[^/?#\s]+$/i;
+const NOTIFICATION_PATH = /^\/api\/platform\/notifications\/v1\.0\/notification\/[^/]+$/i;
 
-/** Whether a string is a NotificationURI as Get Many returns it. */
+/** Whether a string is a NotificationURI as Get Many returns it (no query or fragment). */
 export function isNotificationUri(uri: string): boolean {
-	return NOTIFICATION_URI.test(uri);
+	const path = httpUrlPath(uri);
+	return path !== undefined && !/[?#]/.test(uri) && NOTIFICATION_PATH.test(path);
 }
 
 /** The path of one notification; the ID is used exactly as Concur issued it (it contains `$`). */

@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 import { buildXml } from '../../helpers/xml';
+import { httpUrlPath } from '../../transport/urlGate';
 
 /**
  * Pure helpers of the Report resource: URL classification, request bodies and response shaping.
@@ -32,16 +33,15 @@ const REPORT_URL_PATTERNS: Array<{ kind: ReportUrlKind; pattern: RegExp }> = [
  * report keys contain `$` and `%` and must reach Concur byte for byte.
  */
 export function classifyReportUrl(url: string): ReportUrlKind | undefined {
-	const match = /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)(?:\?[^#\s]*)?$/i.exec(url);
-	if (!match) return undefined;
-	const path = match[1];
+	const path = httpUrlPath(url);
+	if (path === undefined) return undefined;
 	return REPORT_URL_PATTERNS.find(({ pattern }) => pattern.test(path))?.kind;
 }
 
 /** Whether a string is an absolute http(s) URL whose path matches `pathPattern`. */
 export function isHttpUrlWithPath(url: string, pathPattern: RegExp): boolean {
-	const match = /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)(?:\?[^#\s]*)?$/i.exec(url);
-	return match !== null && pathPattern.test(match[1]);
+	const path = httpUrlPath(url);
+	return path !== undefined && pathPattern.test(path);
 }
 
 /**

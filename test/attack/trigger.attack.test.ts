@@ -235,7 +235,8 @@ describe('hostile XML on an authenticated callout → 400, nothing runs, nothing
 		],
 		['a quadratic blow-up', `<!DOCTYPE n [<!ENTITY a "${'x'.repeat(50_000)}">]>${notification(`<EventType>${'&a;'.repeat(2000)}</EventType>`)}`],
 		['an undeclared entity', notification('<EventType>&nbsp;</EventType>')],
-		['a stylesheet processing instruction', `<?xml-stylesheet href="http://127.0.0.1:1/x.xsl"?>${notification('<EventType>x</EventType>')}`],
+		['a misplaced XML declaration', `${notification('<EventType>x</EventType>')}<?xml version="1.0"?>`],
+		['a second XML declaration', `<?xml version="1.0"?><?xml version="1.0"?>${notification('<EventType>x</EventType>')}`],
 		['100,000 levels of nesting', `<Notification>${nested(100_000)}</Notification>`],
 		['a million elements', `<Notification>${'<a/>'.repeat(1_000_000)}</Notification>`],
 		['5 MB of text', notification(`<EventType>${'x'.repeat(5 * 1024 * 1024)}</EventType>`)],
@@ -263,6 +264,13 @@ describe('hostile XML on an authenticated callout → 400, nothing runs, nothing
 			expect(result.items[0].reportKey).toBe('3%Rek29$wsIY12Di3LS9$gjei%KL23');
 		},
 	);
+
+	it('a stylesheet processing instruction is valid XML, skipped: nothing is fetched', async () => {
+		const xml = `<?xml version="1.0"?><?xml-stylesheet href="http://127.0.0.1:1/x.xsl"?>${notification('<EventType>x</EventType>')}`;
+		const result = await send(calloutTrigger(), { headers: auth, body: xml });
+		expect(result).toMatchObject({ status: 200, executed: true, hung: false });
+		expect(JSON.stringify(result.items)).not.toMatch(/stylesheet|x\.xsl/);
+	});
 
 	it('XInclude and CDATA are inert data, not instructions', async () => {
 		const xml = `<Notification xmlns:xi="http://www.w3.org/2001/XInclude"><EventType><![CDATA[<!ENTITY x SYSTEM "file:///etc/passwd">]]></EventType><ObjectType>EXPRPT</ObjectType><ObjectURI>https://x/y/KEY</ObjectURI><Context><xi:include href="file:///etc/passwd" parse="text"/></Context></Notification>`;

@@ -144,6 +144,13 @@ describe('concurApiRequest', () => {
 		expect(JSON.stringify(result)).toBe(JSON.stringify({ Message: 'SUCCESS!', Status: 'SUCCESS!' }));
 	});
 
+	it('honours the encoding an XML answer declares (Latin-1 é stays é)', async () => {
+		const xml = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><ReportDetails><ReportName>Caf\u00e9 Z\u00fcrich</ReportName></ReportDetails>', 'latin1');
+		const { ctx } = context({ body: xml });
+		const result = await concurApiRequest.call(ctx, { method: 'GET', url: '/x', format: 'xml' });
+		expect(result).toEqual({ ReportName: 'Caf\u00e9 Z\u00fcrich' });
+	});
+
 	it('still returns clean JSON when a legacy endpoint answers XML to a JSON request', async () => {
 		const { ctx } = context({ body: '<?xml version="1.0"?><Notifications xmlns="http://www.concursolutions.com/api/notification/2012/06"><Notification><ID>n1</ID></Notification></Notifications>' });
 		const result = await concurApiRequest.call(ctx, { method: 'GET', url: '/api/platform/notifications/v1.0/notification' });

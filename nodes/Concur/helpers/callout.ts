@@ -6,7 +6,8 @@ import { parseXml, XmlParseError, type XmlElement } from './xml';
  * Reading the `<Notification>` that Concur's legacy Event Notification callout POSTs.
  *
  * Always parsed from the raw request bytes: n8n's own XML body parser lower-cases tag names and
- * would accept DTDs, and the ObjectURI must be kept byte for byte (report keys hold `$` and `%`).
+ * would accept DTDs, the ObjectURI must be kept byte for byte (report keys hold `$` and `%`), and
+ * only bytes let the reader honour the byte order mark and the `encoding=` declaration.
  * The document is tiny, so tight limits make oversized or deeply nested input fail fast.
  */
 

@@ -236,7 +236,8 @@ function parseXmlBody(ctx: ConcurContext, body: unknown, options: ConcurRequestO
 	if (!text.trim()) return {};
 	let root: XmlElement;
 	try {
-		root = parseXml(text);
+		// The bytes, not the text: the reader honours the document's declared encoding.
+		root = parseXml(Buffer.isBuffer(body) ? body : text);
 	} catch (error) {
 		throw new NodeApiError(ctx.getNode(), { message: (error as Error).message } as JsonObject, {
 			message: `Concur sent XML this node cannot read (${options.method} ${options.url.split('?')[0]}): ${(error as Error).message}`,

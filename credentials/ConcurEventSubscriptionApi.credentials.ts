@@ -50,7 +50,7 @@ export class ConcurEventSubscriptionApi implements ICredentialType {
 			default: CONCUR_PUBLISHED_SIGNING_PEMS,
 			required: true,
 			description:
-				"One or more PEM public keys (-----BEGIN PUBLIC KEY----- blocks, one after the other) that may sign the Concur-Signature header. The default holds Concur's current and previous published keys; when Concur announces a new key, add it here and keep the old one until the rotation is over.",
+				"One or more PEM public keys (-----BEGIN PUBLIC KEY----- blocks, one after the other) that may sign the Concur-Signature header: RSA keys of at least 2048 bits. The default holds Concur's current and previous published keys; when Concur announces a new key, add it here and keep the old one until the rotation is over.",
 		},
 	];
 }

@@ -14,6 +14,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { calloutCredentialProblems, checkBasicAuth } from './helpers/basicAuth';
 import { parseCalloutNotification } from './helpers/callout';
 import { acceptOnce, DEFAULT_DEDUPE_WINDOW_HOURS, DEFAULT_PERSISTED_EVENTS } from './helpers/dedupe';
+import { CLOCK_TOLERANCE_MS, essFreshness } from './helpers/freshness';
 import {
 	isEssEvent,
 	matchesEssFilters,
@@ -326,7 +327,7 @@ export class ConcurTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: DEFAULT_DEDUPE_WINDOW_HOURS,
 						description:
-							'A repeat of an event ID within this many hours is acknowledged without running the workflow. Concur keeps retrying for 72 hours. 0 turns this off.',
+							"A repeat of an event ID within this many hours is acknowledged without running the workflow, and so is any event whose signed timeStamp is older than this plus 1 hour (an allowance for Concur's and n8n's clocks disagreeing and for Concur's last retries), so a captured event cannot be replayed later. Concur retries for 72 hours: keep at least 72 so events it retries after an outage still run. 0 turns both checks off.",
 					},
 					{
 						displayName: 'IDs Remembered Across Restarts',
@@ -335,7 +336,7 @@ export class ConcurTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						default: DEFAULT_PERSISTED_EVENTS,
 						description:
-							'How many of the most recently accepted event IDs the static data keeps when Remember Across Restarts is on (11 bytes each, written with every accepted event). Raise it when more events than this arrive within the duplicate window.',
+							'How many of the most recently accepted event IDs the static data keeps when Remember Across Restarts is on (11 bytes each, written with every accepted event). Raise it when more events than this arrive within the duplicate window plus 1 hour.',
 					},
 					{
 						displayName: 'Remember Across Restarts',
@@ -343,7 +344,7 @@ export class ConcurTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							"Whether to keep recently accepted event IDs in the workflow's static data, so a repeat is also dropped after n8n restarts. Off saves one database write per accepted event; repeats are then only dropped while n8n keeps running.",
+							"Whether to keep recently accepted event IDs in the workflow's static data, so a repeat is also dropped after n8n restarts. Off saves one database write per accepted event, but repeats are then only dropped while n8n keeps running: after a restart, an event accepted before it (resent by Concur or replayed by someone who captured it) can run again until it is older than the duplicate window plus 1 hour.",
 					},
 				],
 			},
@@ -377,7 +378,7 @@ export class ConcurTrigger implements INodeType {
 				try {
 					const keys = parsePublicKeys(typeof data.publicKeys === 'string' ? data.publicKeys : '');
 					const described = keys
-						.map((parsed) => `${parsed.modulusLength ?? '?'}-bit RSA ${parsed.fingerprint}`)
+						.map((parsed) => `${parsed.modulusLength}-bit RSA ${parsed.fingerprint}`)
 						.join(', ');
 					return { status: 'OK', message: `${keys.length} public key(s) parsed: ${described}` };
 				} catch (error) {
@@ -457,6 +458,11 @@ function readFilters(this: IWebhookFunctions): EssFilters {
 	};
 }
 
+/** Milliseconds as hours with one decimal, for log lines. */
+function hours(ms: number): string {
+	return (Math.round(ms / 360_000) / 10).toString();
+}
+
 function essOutput(event: EssEvent, correlationHeader: string | undefined): IDataObject {
 	const facts =
 		event.facts !== null && typeof event.facts === 'object' ? (event.facts as IDataObject) : {};
@@ -516,13 +522,44 @@ async function handleEssEvent(
 		return answer(res, 400, { message: 'Not a Concur ESS event: an object with id and topic is expected' });
 	}
 
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const windowHours = Number(options.duplicateWindowHours ?? DEFAULT_DEDUPE_WINDOW_HOURS);
+	const windowMs = windowHours * 3_600_000;
+	const now = Date.now();
+	// How long the duplicate check keeps the id: until the event turns stale (see freshness.ts).
+	let rememberMs = windowMs;
+	if (windowHours > 0) {
+		// Only after the signature (nothing unsigned reaches this point) and before the duplicate
+		// check: a signed event older than the window plus the clock tolerance is a replay, since
+		// Concur no longer sends it. It is acknowledged (200, so nothing retries) and starts nothing.
+		// Also while listening for a test event: a captured event must not run there either.
+		const freshness = essFreshness(event.timeStamp, now, windowMs);
+		if (freshness.state === 'stale') {
+			this.logger.warn(
+				`Concur Trigger: ESS event ${event.id} is stale (stamped ${hours(freshness.ageMs)} h ago, more than the ${windowHours} h duplicate window plus ${hours(CLOCK_TOLERANCE_MS)} h), acknowledged without running`,
+				logContext,
+			);
+			return answer(res, 200, {});
+		}
+		if (freshness.state === 'undated') {
+			this.logger.warn(
+				`Concur Trigger: ESS event ${event.id} has no RFC 3339 timeStamp, so its age cannot be checked; it runs once (duplicate check only)`,
+				logContext,
+			);
+		} else if (freshness.futureMs > 0) {
+			this.logger.warn(
+				`Concur Trigger: ESS event ${event.id} is stamped ${hours(freshness.futureMs + CLOCK_TOLERANCE_MS)} h in the future: the clocks of Concur and this n8n host disagree; check the host's time synchronisation`,
+				logContext,
+			);
+		}
+		rememberMs = freshness.rememberMs;
+	}
+
 	if (!matchesEssFilters(event, readFilters.call(this))) {
 		this.logger.debug(`Concur Trigger: ESS event ${event.id} filtered out`, logContext);
 		return answer(res, 200, {});
 	}
 
-	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const windowHours = Number(options.duplicateWindowHours ?? DEFAULT_DEDUPE_WINDOW_HOURS);
 	const persist = options.persistSeenEvents !== false;
 	let persisted = false;
 	// Listening for a test event replays freely; duplicates are only dropped for active workflows.
@@ -532,8 +569,8 @@ async function handleEssEvent(
 			`${this.getWorkflow().id ?? ''}:${node.id ?? node.name}`,
 			this.getWorkflowStaticData('node'),
 			event.id,
-			windowHours * 3_600_000,
-			Date.now(),
+			rememberMs,
+			now,
 			{ persist, persistLimit: Number(options.persistedEventLimit ?? DEFAULT_PERSISTED_EVENTS) },
 		);
 		if (!first) {

@@ -382,7 +382,16 @@ export function signPkcs1(body: Buffer | string, key: KeyObject): string {
 
 let eventCounter = 0;
 
-/** The 2026 `statusChanged` sample event of §5.4, with a fresh id unless one is given. */
+/**
+ * The timeStamp of an event made now. The trigger drops ESS events older than its duplicate
+ * window (plus a tolerance) by the process clock, so a fixture stamped with a fixed date would
+ * turn stale with time (and under the ±400-day shifted-clock run): stamp from the same clock.
+ */
+function stampedNow(): string {
+	return new Date().toISOString();
+}
+
+/** The 2026 `statusChanged` sample event of §5.4, with a fresh id unless one is given, stamped now. */
 export function expenseStatusChangedEvent(overrides: IDataObject = {}, facts: IDataObject = {}): IDataObject {
 	eventCounter++;
 	return {
@@ -391,7 +400,7 @@ export function expenseStatusChangedEvent(overrides: IDataObject = {}, facts: ID
 		route: 'stable',
 		eventType: 'statusChanged',
 		topic: 'public.concur.expense.report',
-		timeStamp: '2021-03-18T23:11:51.034Z',
+		timeStamp: stampedNow(),
 		facts: {
 			currentApprovalStatus: 'A_PEND',
 			reportId: 'CB899F7D9F73420A8D8B',
@@ -418,7 +427,7 @@ export function expenseStatusChangedEvent(overrides: IDataObject = {}, facts: ID
 	};
 }
 
-/** A request-event (public.concur.request) of §5.4. */
+/** A request-event (public.concur.request) of §5.4, stamped now. */
 export function requestEvent(eventType: string, facts: IDataObject = {}): IDataObject {
 	eventCounter++;
 	return {
@@ -426,7 +435,7 @@ export function requestEvent(eventType: string, facts: IDataObject = {}): IDataO
 		correlationId: 'c0ffee00-1111-2222-3333-444455556666',
 		topic: 'public.concur.request',
 		eventType,
-		timeStamp: '2026-02-01T10:00:00.000Z',
+		timeStamp: stampedNow(),
 		facts: {
 			href: 'https://us.api.concursolutions.com/travelrequest/v4/requests/7A1B2C3D',
 			requestId: '7A1B2C3D',

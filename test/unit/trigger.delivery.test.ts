@@ -57,7 +57,8 @@ function event(id: string): EssEvent {
 		route: 'stable',
 		topic: 'public.concur.expense.report',
 		eventType: 'statusChanged',
-		timeStamp: '2026-11-22T12:00:00.000Z',
+		// From the process clock: the trigger drops events older than its duplicate window.
+		timeStamp: new Date().toISOString(),
 		facts: { reportId: `R-${id}`, companyId: 'c0mpany', previousApprovalStatus: 'A_NOTF', currentApprovalStatus: 'A_PEND' },
 	};
 }

@@ -3,7 +3,9 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, IDataObject } fro
 import { CONCUR_PUBLISHED_SIGNING_PEMS } from '../../credentials/ConcurEventSubscriptionApi.credentials';
 import { ConcurTrigger } from '../../nodes/Concur/ConcurTrigger.node';
 import { forgetAllSeenEvents } from '../../nodes/Concur/helpers/dedupe';
+import { CLOCK_TOLERANCE_MS } from '../../nodes/Concur/helpers/freshness';
 import { cachedKeySetCount, clearPublicKeyCache } from '../../nodes/Concur/helpers/keys';
+import { pinClock, unpinClock } from '../harness/clock';
 import {
 	basicAuthorization,
 	CALLOUT_NOTIFICATION_NAMESPACED_XML,
@@ -42,6 +44,27 @@ function calloutTrigger() {
 function signedDelivery(event: IDataObject, key = current.privateKey) {
 	const body = JSON.stringify(event);
 	return { body, headers: essHeaders(body, key) };
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * An ESS timeStamp `offsetMs` from the process clock now (negative: in the past). Built from the
+ * clock the trigger reads, never from a written date, so the cases hold on any day and under the
+ * shifted-clock run.
+ */
+function stampedAt(offsetMs: number): string {
+	return new Date(Date.now() + offsetMs).toISOString();
+}
+
+/** Runs `fn` with the process clock `offsetMs` ahead of now (a later delivery), then restores it. */
+async function later<T>(offsetMs: number, fn: () => Promise<T>): Promise<T> {
+	pinClock(Date.now() + offsetMs);
+	try {
+		return await fn();
+	} finally {
+		unpinClock();
+	}
 }
 
 describe('Concur Trigger description', () => {
@@ -103,6 +126,14 @@ describe('credential tests (run locally by the node)', () => {
 		);
 		expect(result).toMatchObject({ status: 'Error' });
 		expect(result.message).toMatch(/Key 1 is not a valid PEM public key/);
+	});
+
+	it.each([[512], [1024]])('refuses a %i-bit key, naming it and its size', async (bits) => {
+		const { generateKeyPairSync } = await import('node:crypto');
+		const weak = generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+		const result = await tests.concurEventSubscriptionApiTest.call(context, credential({ publicKeys: `${current.publicPem}\n${weak}` }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(new RegExp(`^Key 2 \\([0-9a-f]{16}\\) is a ${bits}-bit RSA key; keys shorter than 2048 bits are refused`));
 	});
 
 	it('checks the 10–50 character rule of callout credentials without echoing them', async () => {
@@ -226,21 +257,25 @@ describe('ESS events', () => {
 		expect(results.filter((result) => result.staticDataWritten)).toHaveLength(1);
 	});
 
-	it('drops a redelivery after a restart (static data) and accepts it after the window', async () => {
+	it('drops a redelivery after a restart (static data), past the window until the event is stale, and then as stale', async () => {
 		const trigger = essTrigger({ options: { duplicateWindowHours: 72 } });
 		const delivery = signedDelivery(expenseStatusChangedEvent());
 		expect((await trigger.call(delivery)).executed).toBe(true);
 		forgetAllSeenEvents(); // new n8n process
 		expect((await trigger.call(delivery)).executed).toBe(false);
 
-		const realNow = Date.now;
-		try {
-			Date.now = () => realNow() + 73 * 3_600_000;
+		// Past the 72 h window but inside the tolerance: the id is still remembered (static data).
+		const inGap = await later(72 * HOUR + CLOCK_TOLERANCE_MS / 2, async () => {
 			forgetAllSeenEvents();
-			expect((await trigger.call(delivery)).executed).toBe(true);
-		} finally {
-			Date.now = realNow;
-		}
+			return await trigger.call(delivery);
+		});
+		expect(inGap).toMatchObject({ status: 200, executed: false, hung: false });
+		// Then the event itself is too old: stale, whatever the record says.
+		const stale = await later(72 * HOUR + CLOCK_TOLERANCE_MS + 60_000, async () => {
+			forgetAllSeenEvents();
+			return await trigger.call(delivery);
+		});
+		expect(stale).toMatchObject({ status: 200, executed: false, hung: false, staticDataWritten: false });
 	});
 
 	it('with Remember Across Restarts off, drops repeats in memory without writing static data', async () => {
@@ -251,8 +286,15 @@ describe('ESS events', () => {
 		expect(accepted.body).toBe(''); // nothing to save: n8n answers (after it started the execution)
 		expect((await trigger.call(delivery)).executed).toBe(false);
 		expect(trigger.staticDataWrites).toBe(0);
-		forgetAllSeenEvents(); // new n8n process: nothing was persisted, so the repeat runs
+		// New n8n process: nothing was persisted, so the repeat runs (the limitation the option's
+		// description states); once the event is stale it no longer can.
+		forgetAllSeenEvents();
 		expect((await trigger.call(delivery)).executed).toBe(true);
+		const stale = await later(73 * HOUR, async () => {
+			forgetAllSeenEvents();
+			return await trigger.call(delivery);
+		});
+		expect(stale.executed).toBe(false);
 	});
 
 	it('does not drop repeats when the window is 0 or while listening for a test event', async () => {
@@ -263,6 +305,76 @@ describe('ESS events', () => {
 		const manual = essTrigger({}, { mode: 'manual' });
 		expect((await manual.call(delivery)).executed).toBe(true);
 		expect((await manual.call(delivery)).executed).toBe(true);
+	});
+
+	describe('event age (the signed timeStamp)', () => {
+		const staleLog = () => capturedLogs.filter((line) => line.level === 'warn' && /is stale/.test(line.message));
+
+		it('acknowledges an event older than the window plus the tolerance without running or writing anything', async () => {
+			const before = staleLog().length;
+			const event = expenseStatusChangedEvent({ timeStamp: stampedAt(-(72 * HOUR + CLOCK_TOLERANCE_MS + 60_000)) });
+			const result = await essTrigger().call(signedDelivery(event));
+			expect(result).toMatchObject({ status: 200, executed: false, hung: false, staticDataWritten: false });
+			expect(JSON.parse(result.body)).toEqual({});
+			const logged = staleLog().slice(before);
+			expect(logged).toHaveLength(1);
+			expect(logged[0].message).toMatch(/^Concur Trigger: ESS event \S+ is stale \(stamped 73 h ago, more than the 72 h duplicate window plus 1 h\)/);
+		});
+
+		it('runs a first delivery Concur retried for 72 hours, and one stamped up to the tolerance ahead', async () => {
+			const retried = expenseStatusChangedEvent({ timeStamp: stampedAt(-72 * HOUR) });
+			expect((await essTrigger().call(signedDelivery(retried))).executed).toBe(true);
+			const ahead = expenseStatusChangedEvent({ timeStamp: stampedAt(CLOCK_TOLERANCE_MS - 60_000) });
+			expect((await essTrigger().call(signedDelivery(ahead))).executed).toBe(true);
+		});
+
+		it('follows the configured window', async () => {
+			const trigger = essTrigger({ options: { duplicateWindowHours: 24 } });
+			expect((await trigger.call(signedDelivery(expenseStatusChangedEvent({ timeStamp: stampedAt(-24.5 * HOUR) })))).executed).toBe(true);
+			expect((await trigger.call(signedDelivery(expenseStatusChangedEvent({ timeStamp: stampedAt(-25.5 * HOUR) })))).executed).toBe(false);
+		});
+
+		it('checks nothing with a window of 0: an old event runs, every time', async () => {
+			const trigger = essTrigger({ options: { duplicateWindowHours: 0 } });
+			const delivery = signedDelivery(expenseStatusChangedEvent({ timeStamp: '2021-03-18T23:11:51.034Z' }));
+			expect((await trigger.call(delivery)).executed).toBe(true);
+			expect((await trigger.call(delivery)).executed).toBe(true);
+		});
+
+		it('drops a stale event while listening for a test event too', async () => {
+			const event = expenseStatusChangedEvent({ timeStamp: stampedAt(-100 * HOUR) });
+			const result = await essTrigger({}, { mode: 'manual' }).call(signedDelivery(event));
+			expect(result).toMatchObject({ status: 200, executed: false });
+		});
+
+		it.each([
+			['without a timeStamp', undefined],
+			['with a timeStamp that is not RFC 3339', 'March 18, 2021'],
+		])('runs an event %s once (its age cannot be judged), with a warning', async (_label, timeStamp) => {
+			const before = capturedLogs.length;
+			const event = expenseStatusChangedEvent();
+			if (timeStamp === undefined) delete event.timeStamp;
+			else event.timeStamp = timeStamp;
+			const trigger = essTrigger();
+			const delivery = signedDelivery(event);
+			expect((await trigger.call(delivery)).executed).toBe(true);
+			expect((await trigger.call(delivery)).executed).toBe(false);
+			expect(capturedLogs.slice(before).some((line) => line.level === 'warn' && /has no RFC 3339 timeStamp/.test(line.message))).toBe(true);
+		});
+
+		it('runs an event stamped hours ahead (clocks disagree), says so, and remembers it until it is stale by this clock', async () => {
+			const before = capturedLogs.length;
+			const trigger = essTrigger();
+			const delivery = signedDelivery(expenseStatusChangedEvent({ timeStamp: stampedAt(5 * HOUR) }));
+			expect((await trigger.call(delivery)).executed).toBe(true);
+			expect(capturedLogs.slice(before).some((line) => line.level === 'warn' && /stamped 5 h in the future/.test(line.message))).toBe(true);
+			// 77 h later by this clock the event is 72 h old: not stale, and still remembered.
+			const replay = await later(77 * HOUR, async () => {
+				forgetAllSeenEvents();
+				return await trigger.call(delivery);
+			});
+			expect(replay.executed).toBe(false);
+		});
 	});
 
 	it('parses the credential keys once for many requests', async () => {

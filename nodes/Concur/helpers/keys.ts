@@ -12,6 +12,13 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const MAX_CACHED_KEY_SETS = 64;
 const MAX_KEYS_PER_CREDENTIAL = 16;
+/**
+ * The smallest RSA modulus accepted. Concur signs with 2048-bit keys; a shorter key (512 bits
+ * can be factored for little money, and NIST has disallowed 1024 bits for signatures since the
+ * end of 2013) would let whoever factors it sign events, so it fails the credential test and the
+ * trigger refuses to use it.
+ */
+export const MIN_RSA_MODULUS_BITS = 2048;
 
 export class PublicKeyParseError extends Error {
 	constructor(message: string) {
@@ -24,8 +31,8 @@ export interface ParsedPublicKey {
 	key: KeyObject;
 	/** Short fingerprint (first 16 hex characters of SHA-256 over the DER form), safe to log. */
 	fingerprint: string;
-	/** Modulus length in bits for RSA keys. */
-	modulusLength?: number;
+	/** Modulus length in bits (at least MIN_RSA_MODULUS_BITS). */
+	modulusLength: number;
 }
 
 const keyCache = new Map<string, ParsedPublicKey[] | PublicKeyParseError>();
@@ -53,11 +60,14 @@ function parseBlock(block: string, index: number): ParsedPublicKey {
 		);
 	}
 	const der = key.export({ type: 'spki', format: 'der' });
-	return {
-		key,
-		fingerprint: createHash('sha256').update(der).digest('hex').slice(0, 16),
-		modulusLength: key.asymmetricKeyDetails?.modulusLength,
-	};
+	const fingerprint = createHash('sha256').update(der).digest('hex').slice(0, 16);
+	const modulusLength = key.asymmetricKeyDetails?.modulusLength;
+	if (modulusLength === undefined || modulusLength < MIN_RSA_MODULUS_BITS) {
+		throw new PublicKeyParseError(
+			`Key ${index + 1} (${fingerprint}) is a ${modulusLength ?? 'unknown'}-bit RSA key; keys shorter than ${MIN_RSA_MODULUS_BITS} bits are refused (Concur signs with ${MIN_RSA_MODULUS_BITS}-bit keys)`,
+		);
+	}
+	return { key, fingerprint, modulusLength };
 }
 
 /**

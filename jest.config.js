@@ -4,7 +4,7 @@
 module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
-	testMatch: ['**/test/{unit,integration,attack}/**/*.test.ts'],
+	testMatch: ['**/test/{unit,integration,attack,tooling}/**/*.test.ts'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true, diagnostics: false }],
 	},

@@ -9,7 +9,9 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { fetchConcurTokenShared, GLZ_TOKEN_HOST, routeConcurRequest } from '../nodes/Concur/transport/oauth';
+import { GLZ_TOKEN_HOST } from '../nodes/Concur/transport/hosts';
+import { routeConcurRequest } from '../nodes/Concur/transport/routing';
+import { fetchConcurTokenShared } from '../nodes/Concur/transport/sharedGrants';
 
 /**
  * Outbound Concur credential. Concur's password grant (company request token or user) and

@@ -1,88 +1,12 @@
-import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	IDataObject,
-	IHookFunctions,
-	INodeCredentialTestResult,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { calloutCredentialProblems, checkBasicAuth } from './helpers/basicAuth';
-import { parseCalloutNotification } from './helpers/callout';
-import { acceptOnce, DEFAULT_DEDUPE_WINDOW_HOURS, DEFAULT_PERSISTED_EVENTS } from './helpers/dedupe';
-import { CLOCK_TOLERANCE_MS, essFreshness } from './helpers/freshness';
-import {
-	isEssEvent,
-	matchesEssFilters,
-	splitList,
-	type EssEvent,
-	type EssFilters,
-	type EssTransition,
-} from './helpers/essFilters';
-import { getCachedPublicKeys, parsePublicKeys, PublicKeyParseError } from './helpers/keys';
-import { headerValue, verifyConcurSignature } from './helpers/signature';
-
-type Source = 'eventSubscription' | 'callout';
-
-/** The response objects n8n hands to webhook(): express's, which extends Node's ServerResponse. */
-type WebhookResponse = ReturnType<IWebhookFunctions['getResponseObject']>;
-type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
-
-/**
- * Writes a final answer without starting an execution. n8n leaves the response to the node when
- * `noWebhookResponse` is returned, so every such path writes and ends it here (nothing hangs).
- */
-function answer(
-	res: WebhookResponse,
-	status: number,
-	body: IDataObject | string,
-	headers: Record<string, string> = {},
-): IWebhookResponseData {
-	const isText = typeof body === 'string';
-	res.writeHead(status, {
-		'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
-		...headers,
-	});
-	res.end(isText ? body : JSON.stringify(body));
-	return { noWebhookResponse: true };
-}
-
-async function rawBodyOf(req: WebhookRequest): Promise<Buffer> {
-	// n8n's body parser normally stores the bytes already; read them if it did not.
-	if (!Buffer.isBuffer(req.rawBody)) await req.readRawBody();
-	return Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
-}
-
-const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Concur"' };
-
-/** Registration is manual or done elsewhere: the lifecycle methods only say so. */
-function manualRegistration(group: string) {
-	return {
-		async checkExists(this: IHookFunctions): Promise<boolean> {
-			// Nothing to look up in Concur: report "registered" so n8n does not call create().
-			return true;
-		},
-		async create(this: IHookFunctions): Promise<boolean> {
-			const source = this.getNodeParameter('source', 'eventSubscription') as Source;
-			this.logger.info(
-				source === 'callout'
-					? `Concur Trigger (${group}): register the callout in Concur by hand (Administration > Web Services > Manage Application Connectors); nothing is created automatically`
-					: `Concur Trigger (${group}): create the ESS subscription with the Concur node's Event Subscription operations; nothing is created automatically`,
-			);
-			return true;
-		},
-		async delete(this: IHookFunctions): Promise<boolean> {
-			this.logger.info(
-				`Concur Trigger (${group}): the Concur subscription or connector is left as it is; remove it in Concur or with the Concur node if it is no longer needed`,
-			);
-			return true;
-		},
-	};
-}
+import { DEFAULT_DEDUPE_WINDOW_HOURS, DEFAULT_PERSISTED_EVENTS } from './helpers/dedupe';
+import { receiveCallout } from './trigger/callout';
+import { concurCalloutApiTest, concurEventSubscriptionApiTest } from './trigger/credentialTests';
+import { receiveEssEvent } from './trigger/ess';
+import { manualRegistration } from './trigger/registration';
+import { answer, type TriggerSource } from './trigger/response';
 
 export class ConcurTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -100,18 +24,22 @@ export class ConcurTrigger implements INodeType {
 		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		// `hide`, not `show`: n8n's editor takes a parameter that every credential `show`s on as the
+		// node's hidden "main auth field" and offers both credential types in one dropdown, so a new
+		// trigger took the source of whichever credential it picked (the newest, e.g. callout).
+		// With `hide`, Source stays a visible parameter (default ESS) and picks the credential type.
 		credentials: [
 			{
 				name: 'concurEventSubscriptionApi',
 				required: true,
 				testedBy: 'concurEventSubscriptionApiTest',
-				displayOptions: { show: { source: ['eventSubscription'] } },
+				displayOptions: { hide: { source: ['callout'] } },
 			},
 			{
 				name: 'concurCalloutApi',
 				required: true,
 				testedBy: 'concurCalloutApiTest',
-				displayOptions: { show: { source: ['callout'] } },
+				displayOptions: { hide: { source: ['eventSubscription'] } },
 			},
 		],
 		webhooks: [
@@ -352,41 +280,7 @@ export class ConcurTrigger implements INodeType {
 	};
 
 	methods = {
-		credentialTest: {
-			async concurCalloutApiTest(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				const data = (credential.data ?? {}) as IDataObject;
-				const problems = calloutCredentialProblems({
-					username: typeof data.username === 'string' ? data.username : undefined,
-					password: typeof data.password === 'string' ? data.password : undefined,
-				});
-				return problems.length === 0
-					? {
-							status: 'OK',
-							message: 'User name and password have lengths Concur accepts (10 to 50 characters)',
-						}
-					: { status: 'Error', message: `${problems.join('. ')}.` };
-			},
-			async concurEventSubscriptionApiTest(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				const data = (credential.data ?? {}) as IDataObject;
-				let message = '';
-				try {
-					const keys = parsePublicKeys(typeof data.publicKeys === 'string' ? data.publicKeys : '');
-					const described = keys
-						.map((parsed) => `${parsed.modulusLength}-bit RSA ${parsed.fingerprint}`)
-						.join(', ');
-					return { status: 'OK', message: `${keys.length} public key(s) parsed: ${described}` };
-				} catch (error) {
-					message = error instanceof PublicKeyParseError ? error.message : 'The keys could not be read';
-				}
-				return { status: 'Error', message };
-			},
-		},
+		credentialTest: { concurCalloutApiTest, concurEventSubscriptionApiTest },
 	};
 
 	webhookMethods = {
@@ -395,200 +289,12 @@ export class ConcurTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const source = this.getNodeParameter('source', 'eventSubscription') as Source;
+		const source = this.getNodeParameter('source', 'eventSubscription') as TriggerSource;
 		const res = this.getResponseObject();
 		const isTestConnection = this.getWebhookName() === 'setup';
-
-		if (source === 'callout') {
-			return await handleCallout.call(this, res, isTestConnection);
-		}
-		if (isTestConnection) {
-			// The GET endpoints exist for legacy callouts only; ESS always POSTs.
-			return answer(res, 405, { message: 'ESS events are delivered with POST' }, { Allow: 'POST' });
-		}
-		return await handleEssEvent.call(this, res);
+		if (source === 'callout') return await receiveCallout.call(this, res, isTestConnection);
+		// The GET endpoints (Test Connection) exist for legacy callouts only; ESS always POSTs.
+		if (isTestConnection) return answer(res, 405, { message: 'ESS events are delivered with POST' }, { Allow: 'POST' });
+		return await receiveEssEvent.call(this, res);
 	}
-}
-
-async function handleCallout(
-	this: IWebhookFunctions,
-	res: WebhookResponse,
-	isTestConnection: boolean,
-): Promise<IWebhookResponseData> {
-	const credentials = await this.getCredentials('concurCalloutApi');
-	const authorized = checkBasicAuth(this.getHeaderData().authorization, {
-		username: String(credentials.username ?? ''),
-		password: String(credentials.password ?? ''),
-	});
-	if (!authorized) {
-		this.logger.warn('Concur Trigger: callout request refused (missing or wrong Basic Auth)', {
-			workflowId: this.getWorkflow().id,
-			node: this.getNode().name,
-		});
-		return answer(res, 401, 'Unauthorized', BASIC_CHALLENGE);
-	}
-	if (isTestConnection) {
-		// Concur's Test Connection: credentials are right, nothing to run.
-		return answer(res, 200, 'OK');
-	}
-
-	const parsed = parseCalloutNotification(await rawBodyOf(this.getRequestObject()));
-	if (!parsed.ok) {
-		this.logger.warn(`Concur Trigger: callout body refused: ${parsed.reason}`, {
-			workflowId: this.getWorkflow().id,
-			node: this.getNode().name,
-		});
-		return answer(res, 400, { message: `Not a Concur <Notification>: ${parsed.reason}` });
-	}
-	return {
-		workflowData: [this.helpers.returnJsonArray([{ ...parsed.notification }])],
-	};
-}
-
-function readFilters(this: IWebhookFunctions): EssFilters {
-	const additional = this.getNodeParameter('additionalFilters', {}) as IDataObject;
-	return {
-		topics: [
-			...splitList(this.getNodeParameter('topics', [])),
-			...splitList(additional.customTopics),
-		],
-		eventTypes: splitList(additional.eventTypes),
-		transitions: splitList(this.getNodeParameter('transitions', [])) as EssTransition[],
-		stepCodes: splitList(additional.stepCodes),
-	};
-}
-
-/** Milliseconds as hours with one decimal, for log lines. */
-function hours(ms: number): string {
-	return (Math.round(ms / 360_000) / 10).toString();
-}
-
-function essOutput(event: EssEvent, correlationHeader: string | undefined): IDataObject {
-	const facts =
-		event.facts !== null && typeof event.facts === 'object' ? (event.facts as IDataObject) : {};
-	const output: IDataObject = { ...event };
-	// Convenience copies of the facts workflows need most; never overwrite what Concur sent.
-	for (const name of ['reportId', 'requestId', 'companyId', 'href']) {
-		if (output[name] === undefined && facts[name] !== undefined) output[name] = facts[name];
-	}
-	if (output.correlationId === undefined && correlationHeader !== undefined) {
-		output.correlationId = correlationHeader;
-	}
-	output.concurCorrelationId = correlationHeader ?? null;
-	return output;
-}
-
-async function handleEssEvent(
-	this: IWebhookFunctions,
-	res: WebhookResponse,
-): Promise<IWebhookResponseData> {
-	const logContext = { workflowId: this.getWorkflow().id, node: this.getNode().name };
-	const credentials = await this.getCredentials('concurEventSubscriptionApi');
-	let keys;
-	try {
-		keys = getCachedPublicKeys(String(credentials.publicKeys ?? ''));
-	} catch (error) {
-		this.logger.error(
-			`Concur Trigger: the Concur Event Subscription API credential has no usable public key (${(error as Error).message})`,
-			logContext,
-		);
-	}
-	if (keys === undefined) {
-		// 5xx: Concur retries, so nothing is lost while the credential is fixed.
-		return answer(res, 500, { message: 'The signature keys of this trigger are not usable' });
-	}
-
-	const headers = this.getHeaderData();
-	const rawBody = await rawBodyOf(this.getRequestObject());
-	const check = verifyConcurSignature(
-		rawBody,
-		headers['concur-signature'],
-		keys.map((parsed) => parsed.key),
-	);
-	if (!check.valid) {
-		this.logger.warn(`Concur Trigger: ESS request refused (signature ${check.reason})`, logContext);
-		// 401: Concur retries it, so a key that still has to be added loses no events.
-		return answer(res, 401, { message: 'Missing or invalid Concur-Signature' });
-	}
-
-	let event: unknown;
-	try {
-		event = JSON.parse(rawBody.toString('utf8'));
-	} catch {
-		event = undefined;
-	}
-	if (!isEssEvent(event)) {
-		this.logger.warn('Concur Trigger: signed request is not an ESS event (no id or topic)', logContext);
-		return answer(res, 400, { message: 'Not a Concur ESS event: an object with id and topic is expected' });
-	}
-
-	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const windowHours = Number(options.duplicateWindowHours ?? DEFAULT_DEDUPE_WINDOW_HOURS);
-	const windowMs = windowHours * 3_600_000;
-	const now = Date.now();
-	// How long the duplicate check keeps the id: until the event turns stale (see freshness.ts).
-	let rememberMs = windowMs;
-	if (windowHours > 0) {
-		// Only after the signature (nothing unsigned reaches this point) and before the duplicate
-		// check: a signed event older than the window plus the clock tolerance is a replay, since
-		// Concur no longer sends it. It is acknowledged (200, so nothing retries) and starts nothing.
-		// Also while listening for a test event: a captured event must not run there either.
-		const freshness = essFreshness(event.timeStamp, now, windowMs);
-		if (freshness.state === 'stale') {
-			this.logger.warn(
-				`Concur Trigger: ESS event ${event.id} is stale (stamped ${hours(freshness.ageMs)} h ago, more than the ${windowHours} h duplicate window plus ${hours(CLOCK_TOLERANCE_MS)} h), acknowledged without running`,
-				logContext,
-			);
-			return answer(res, 200, {});
-		}
-		if (freshness.state === 'undated') {
-			this.logger.warn(
-				`Concur Trigger: ESS event ${event.id} has no RFC 3339 timeStamp, so its age cannot be checked; it runs once (duplicate check only)`,
-				logContext,
-			);
-		} else if (freshness.futureMs > 0) {
-			this.logger.warn(
-				`Concur Trigger: ESS event ${event.id} is stamped ${hours(freshness.futureMs + CLOCK_TOLERANCE_MS)} h in the future: the clocks of Concur and this n8n host disagree; check the host's time synchronisation`,
-				logContext,
-			);
-		}
-		rememberMs = freshness.rememberMs;
-	}
-
-	if (!matchesEssFilters(event, readFilters.call(this))) {
-		this.logger.debug(`Concur Trigger: ESS event ${event.id} filtered out`, logContext);
-		return answer(res, 200, {});
-	}
-
-	const persist = options.persistSeenEvents !== false;
-	let persisted = false;
-	// Listening for a test event replays freely; duplicates are only dropped for active workflows.
-	if (windowHours > 0 && this.getMode() !== 'manual') {
-		const node = this.getNode();
-		const first = acceptOnce(
-			`${this.getWorkflow().id ?? ''}:${node.id ?? node.name}`,
-			this.getWorkflowStaticData('node'),
-			event.id,
-			rememberMs,
-			now,
-			{ persist, persistLimit: Number(options.persistedEventLimit ?? DEFAULT_PERSISTED_EVENTS) },
-		);
-		if (!first) {
-			this.logger.debug(`Concur Trigger: ESS event ${event.id} already received, skipped`, logContext);
-			return answer(res, 200, {});
-		}
-		persisted = persist;
-	}
-
-	const workflowData = [
-		this.helpers.returnJsonArray([essOutput(event, headerValue(headers['concur-correlationid']))]),
-	];
-	if (persisted) {
-		// n8n 2.40 answers an accepted webhook only once the execution has started, and starting it
-		// wraps the same static data in a second Workflow, which resets the "changed" flag n8n checks
-		// before saving: the accepted id would never reach the database. Answering here makes n8n
-		// save the static data before it starts the execution (as every n8n before 2.40 answered).
-		return { ...answer(res, 200, {}), workflowData };
-	}
-	return { workflowData };
 }

@@ -21,15 +21,8 @@ import { forgetAllSeenEvents } from '../../nodes/Concur/helpers/dedupe';
 import { CLOCK_TOLERANCE_MS } from '../../nodes/Concur/helpers/freshness';
 import { clearPublicKeyCache } from '../../nodes/Concur/helpers/keys';
 import { pinClock, unpinClock } from '../harness/clock';
-import {
-	capturedLogs,
-	essHeaders,
-	expenseStatusChangedEvent,
-	generateSigningKey,
-	signPss,
-	TriggerHarness,
-	type WebhookCallResult,
-} from '../harness/webhook';
+import { capturedLogs, TriggerHarness, type WebhookCallResult } from '../harness/webhook';
+import { essHeaders, expenseStatusChangedEvent, generateSigningKey, signPss } from '../fixtures/concurEvents';
 
 const HOUR = 3_600_000;
 const WINDOW = 72 * HOUR;

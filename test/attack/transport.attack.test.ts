@@ -15,7 +15,9 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { concurRetryPolicy } from '../../nodes/Concur/transport';
-import { forgetSharedGrants, redactSecrets, routeConcurRequest } from '../../nodes/Concur/transport/oauth';
+import { redactSecrets } from '../../nodes/Concur/transport/redact';
+import { routeConcurRequest } from '../../nodes/Concur/transport/routing';
+import { forgetSharedGrants } from '../../nodes/Concur/transport/sharedGrants';
 import { runNode } from '../harness/engine';
 import { PROBE_NODE_TYPE, registerProbe } from '../harness/probe';
 import { HarnessNodeTypes } from '../harness/engine';

@@ -13,19 +13,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ConcurTrigger } from '../../nodes/Concur/ConcurTrigger.node';
 import { forgetAllSeenEvents } from '../../nodes/Concur/helpers/dedupe';
-import {
-	basicAuthorization,
-	CALLOUT_NOTIFICATION_XML,
-	capturedLogs,
-	essHeaders,
-	expenseStatusChangedEvent,
-	generateSigningKey,
-	signPkcs1,
-	signPss,
-	TriggerHarness,
-	type WebhookCallResult,
-	type WebhookRequestSpec,
-} from '../harness/webhook';
+import { capturedLogs, TriggerHarness, type WebhookCallResult, type WebhookRequestSpec } from '../harness/webhook';
+import { basicAuthorization, CALLOUT_NOTIFICATION_XML, essHeaders, expenseStatusChangedEvent, generateSigningKey, signPkcs1, signPss } from '../fixtures/concurEvents';
 
 const concurKey = generateSigningKey();
 const CALLOUT = { username: 'concur-callout-user', password: 'Callout-Pa55word-Secret' };

@@ -12,12 +12,14 @@
  *   const { items, error } = await trigger.poll();           // mode 'trigger'
  *   await trigger.poll('manual');                            // "Fetch test event"
  *   trigger.nodeState()                                      // the node's static data (plain JSON)
+ *   trigger.restartProcess()                                 // n8n restarted: in-memory state gone
  */
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	INode,
 	INodeExecutionData,
+	INodeTypes,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
@@ -50,7 +52,7 @@ export interface PollOutcome {
 let harnessCount = 0;
 
 export class PollHarness {
-	/** What getPollBudgetMs() answers; undefined removes the method (n8n before 2.41). */
+	/** What getPollBudgetMs() answers; undefined removes the method (n8n 1.x). */
 	budgetMs: number | undefined = 5 * 60_000;
 
 	readonly credentialsHelper: HarnessCredentialsHelper;
@@ -104,6 +106,28 @@ export class PollHarness {
 	 */
 	handNextPoll(staticData: IDataObject): void {
 		this.workflow.staticData = this.observable(staticData);
+	}
+
+	/**
+	 * A new n8n process: the node's code is loaded afresh, so nothing it kept in memory survives;
+	 * the stored static data stays.
+	 */
+	restartProcess(): void {
+		let nodeTypes: INodeTypes | undefined;
+		jest.isolateModules(() => {
+			const { HarnessNodeTypes } = require('./nodeTypes') as typeof import('./nodeTypes');
+			nodeTypes = new HarnessNodeTypes();
+		});
+		this.workflow = new Workflow({
+			id: this.workflow.id,
+			name: this.workflow.name,
+			nodes: [this.node],
+			connections: {},
+			active: true,
+			nodeTypes: nodeTypes!,
+			staticData: this.storedStaticData(),
+			settings: { executionOrder: 'v1' },
+		});
 	}
 
 	/** Replaces the node's parameters (e.g. a user editing the node between polls). */

@@ -9,7 +9,7 @@ import { concurRetryPolicy } from '../../nodes/Concur/transport';
 import { concurCredentials, type ConcurGrant } from '../harness/concurCredentials';
 import { HarnessCredentialsHelper, HarnessNodeTypes, runNode, testCredential } from '../harness/engine';
 import { PROBE_NODE_TYPE, registerProbe } from '../harness/probe';
-import { forgetSharedGrants } from '../../nodes/Concur/transport/oauth';
+import { forgetSharedGrants } from '../../nodes/Concur/transport/sharedGrants';
 import { startSimulator, type ConcurSimulator } from '../simulator';
 
 const REPORTS = '/api/v3.0/expense/reports';

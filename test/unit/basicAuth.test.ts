@@ -4,7 +4,7 @@ import {
 	parseBasicAuthorization,
 	safeEqual,
 } from '../../nodes/Concur/helpers/basicAuth';
-import { basicAuthorization } from '../harness/webhook';
+import { basicAuthorization } from '../fixtures/concurEvents';
 
 const expected = { username: 'concur-callout', password: 'S3cret-Callout-Pass' };
 

@@ -3,11 +3,7 @@ import {
 	normaliseEventDateTime,
 	parseCalloutNotification,
 } from '../../nodes/Concur/helpers/callout';
-import {
-	CALLOUT_NOTIFICATION_NAMESPACED_XML,
-	CALLOUT_NOTIFICATION_OUTPUT,
-	CALLOUT_NOTIFICATION_XML,
-} from '../harness/webhook';
+import { CALLOUT_NOTIFICATION_NAMESPACED_XML, CALLOUT_NOTIFICATION_OUTPUT, CALLOUT_NOTIFICATION_XML } from '../fixtures/concurEvents';
 
 describe('parseCalloutNotification', () => {
 	it('reads the documented push sample, keeping the report key byte for byte', () => {

@@ -7,7 +7,6 @@ import {
 	EVENT_KEY_LENGTH,
 	eventKey,
 	forgetAllSeenEvents,
-	LEGACY_STATIC_DATA_KEY,
 	type PersistedRecord,
 	SeenEvents,
 	seenEventsFor,
@@ -222,16 +221,6 @@ describe('acceptOnce', () => {
 		expect(acceptOnce('wf:node@B', b3, 'event-3', HOUR, T0 + 5)).toBe(true);
 		database.staticData = reloaded(b3);
 		expect(acceptOnce('wf:node@A', copy(), 'event-3', HOUR, T0 + 6)).toBe(false);
-	});
-
-	it('takes over the record of earlier versions (raw ids) and replaces it on the next write', () => {
-		const staticData: IDataObject = {
-			[LEGACY_STATIC_DATA_KEY]: { 'event-old': T0 / 1000 + 3600, 'event-expired': T0 / 1000 - 1 },
-		};
-		expect(acceptOnce('wf:node', staticData, 'event-old', HOUR, T0)).toBe(false);
-		expect(acceptOnce('wf:node', staticData, 'event-expired', HOUR, T0)).toBe(true);
-		expect(staticData[LEGACY_STATIC_DATA_KEY]).toBeUndefined();
-		expect(persistedIds(staticData, ['event-old', 'event-expired'])).toEqual(['event-expired', 'event-old']);
 	});
 
 	it('ignores a damaged record instead of failing', () => {

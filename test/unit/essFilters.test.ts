@@ -8,7 +8,7 @@ import {
 	type EssFilters,
 	type EssTransition,
 } from '../../nodes/Concur/helpers/essFilters';
-import { expenseStatusChangedEvent, requestEvent } from '../harness/webhook';
+import { expenseStatusChangedEvent, requestEvent } from '../fixtures/concurEvents';
 
 const none: EssFilters = { topics: [], eventTypes: [], transitions: [], stepCodes: [] };
 const expense = (facts: Record<string, unknown>, overrides: Record<string, unknown> = {}) =>

@@ -1,14 +1,9 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import {
-	ConcurTokenError,
-	GLZ_TOKEN_HOST,
-	REQUEST_TOKEN_WINDOW_MS,
-	fetchConcurToken,
-	resolveTokenHost,
-	routeConcurRequest,
-	tokenSourceFingerprint,
-} from '../../nodes/Concur/transport/oauth';
+import { fetchConcurToken, REQUEST_TOKEN_WINDOW_MS, tokenSourceFingerprint } from '../../nodes/Concur/transport/grants';
+import { GLZ_TOKEN_HOST, resolveTokenHost } from '../../nodes/Concur/transport/hosts';
+import { routeConcurRequest } from '../../nodes/Concur/transport/routing';
+import { ConcurTokenError } from '../../nodes/Concur/transport/tokenError';
 
 interface TokenCall {
 	url: string;

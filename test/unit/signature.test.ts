@@ -13,7 +13,7 @@ import {
 	MAX_SIGNATURE_HEADER_LENGTH,
 	verifyConcurSignature,
 } from '../../nodes/Concur/helpers/signature';
-import { generateSigningKey, signPkcs1, signPss } from '../harness/webhook';
+import { generateSigningKey, signPkcs1, signPss } from '../fixtures/concurEvents';
 
 const current = generateSigningKey();
 const previous = generateSigningKey();

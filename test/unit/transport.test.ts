@@ -16,7 +16,7 @@ import {
 	retryDelayMs,
 	type ConcurContext,
 } from '../../nodes/Concur/transport';
-import { ConcurTokenError } from '../../nodes/Concur/transport/oauth';
+import { ConcurTokenError } from '../../nodes/Concur/transport/tokenError';
 
 const node: INode = { id: '1', name: 'Concur', type: 'n8n-nodes-concur.concur', typeVersion: 1, position: [0, 0], parameters: {} };
 const defaultPolicy = { ...concurRetryPolicy };

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-import { parseXml, XmlParseError, type XmlElement } from './xml';
+import { childElement, isNil, parseXml, XmlParseError, type XmlElement } from './xml';
 
 /**
  * Reading the `<Notification>` that Concur's legacy Event Notification callout POSTs.
@@ -44,19 +44,8 @@ export type CalloutParseResult =
 	| { ok: true; notification: CalloutNotification }
 	| { ok: false; reason: string };
 
-function child(element: XmlElement, name: string): XmlElement | undefined {
-	const wanted = name.toLowerCase();
-	return element.children.find((candidate) => candidate.name.toLowerCase() === wanted);
-}
-
-function isNil(element: XmlElement): boolean {
-	return Object.entries(element.attributes).some(
-		([name, value]) => /(^|:)nil$/.test(name) && value.trim() === 'true',
-	);
-}
-
 function childText(element: XmlElement, name: string): string | null {
-	const found = child(element, name);
+	const found = childElement(element, name);
 	if (found === undefined || isNil(found)) return null;
 	const text = found.text.trim();
 	return text === '' ? null : text;

@@ -1,24 +1,10 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { parseConcurDate, toConcurDate } from './dates';
 
 /*
- * The polling cursor, as pure functions over plain JSON state (kept in the node's workflow static
- * data). Design, in short:
- *
- * - The watermark is the newest LastModifiedDate seen in a committed poll, never the wall clock.
- * - Every poll asks Concur from `watermark - lookBack` (Concur indexes late) and drops the changes
- *   it already handled: keys `ID|LastModifiedDate` inside that window, kept in `keys`.
- * - A poll works on a `PollRun`; the stored state is replaced only by `commitRun` after the page
- *   chain succeeded, so a failed poll leaves the cursor exactly where it was.
- * - A poll may stop early (time budget) at a page boundary, but only while every row seen came in
- *   ascending LastModifiedDate order. Then everything older than the newest row seen was read, and
- *   rows sharing that newest timestamp which did not fit on the page are picked up next poll by the
- *   window plus the key set: no offset is stored, so rows that move while a backlog drains cannot
- *   open a gap.
- * - If a report shows up twice in one chain (it changed while the chain was read, which shifts
- *   offset pages and may hide a row at a page boundary) the watermark only advances to that
- *   report's old timestamp, so the next poll reads the shifted part again.
+ * The polling cursor, as pure functions over plain JSON kept in the node's static data: a poll
+ * starts a run from the stored state, takes the rows not handled before page by page, and commits
+ * the run only after the whole page chain succeeded. Why this neither misses nor repeats a change:
+ * docs/ARCHITECTURE.md, "The polling cursor".
  */
 
 export interface ReportCursorState {
@@ -175,9 +161,8 @@ export function commitRun(state: ReportCursorState, run: PollRun, limits: Cursor
 	if (run.frontier !== undefined) {
 		let target: number | undefined = run.frontier;
 		if (run.movedFrom !== undefined) {
-			// A report changed while the chain was read: offsets shifted, a row may have been skipped
-			// at a page boundary after the report's old position. In ascending order that row is not
-			// older than the old position; otherwise nothing is known, so the watermark stays.
+			// A report changed mid-chain and shifted the offset pages: a row after its old position
+			// may have been skipped, so the watermark goes no further (and stays put out of order).
 			target = run.ascending ? Math.min(run.frontier, run.movedFrom) : undefined;
 		}
 		if (target !== undefined) watermark = watermark === undefined ? target : Math.max(watermark, target);
@@ -207,9 +192,8 @@ export function enforceKeyCap<S extends { floor: number; keys: Record<string, nu
 }
 
 // ------------------------------------------------------------------------------------------------
-// Failed notifications: Concur lists every FAILED notification until someone deletes it, so the
-// state is the set of NotificationURIs already emitted that are still listed (a deleted
-// notification never comes back, its key can go).
+// Failed notifications: Concur lists each one until it is deleted, so the state is the set of
+// NotificationURIs emitted that are still listed (a deleted notification never comes back).
 
 export interface NotificationCursorState {
 	version: 1;
@@ -259,44 +243,4 @@ export function selectNotifications<T extends NotificationRow>(
 	const next = enforceKeyCap({ version: 1 as const, floor: state.floor, keys }, maxKeys);
 	// Past the cap only the newest are remembered and emitted; the rest waits behind the floor.
 	return { fresh: fresh.filter((n) => String(n.NotificationURI) in next.keys), next };
-}
-
-// ------------------------------------------------------------------------------------------------
-// Shapes of what Concur returns, read defensively.
-
-export type ReportEvent = 'created' | 'updated' | 'createdOrUpdated';
-
-/**
- * Created or updated, as Cloud Elements' poller decides it: a report whose last modification is
- * within `toleranceMs` of its creation is new. Without usable dates it counts as updated.
- */
-export function classifyReportChange(row: { CreateDate?: unknown; LastModifiedDate?: unknown }, toleranceMs: number): 'created' | 'updated' {
-	const created = parseConcurDate(row.CreateDate);
-	const modified = parseConcurDate(row.LastModifiedDate);
-	if (created === undefined || modified === undefined) return 'updated';
-	return Math.abs(modified - created) <= toleranceMs ? 'created' : 'updated';
-}
-
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** `{Items, NextPage}` of a v3 list; NextPage is absent, null or '' on the last page. */
-export function reportPageOf(body: unknown): { items: IDataObject[]; nextPage?: string } {
-	if (!isObject(body)) return { items: [] };
-	const items = Array.isArray(body.Items) ? body.Items.filter(isObject) : [];
-	const nextPage = typeof body.NextPage === 'string' && body.NextPage.trim() !== '' ? body.NextPage : undefined;
-	return { items, nextPage };
-}
-
-/**
- * The FAILED notification list: a JSON array, or the XML `NotificationList` read as JSON (one
- * `Notification` is an object, several an array).
- */
-export function notificationsOf(body: unknown): IDataObject[] {
-	if (Array.isArray(body)) return body.filter(isObject);
-	if (!isObject(body)) return [];
-	const list: IDataObject = isObject(body.NotificationList) ? body.NotificationList : body;
-	const entries = list.Notification;
-	if (Array.isArray(entries)) return entries.filter(isObject);
-	return isObject(entries) ? [entries] : [];
 }

@@ -1,19 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
+import { BoundedMap } from './boundedMap';
+
 /**
- * Duplicate suppression for Concur ESS events, which are delivered at least once and by up to 24
- * threads at a time, so the same event `id` can arrive twice concurrently, and again up to 72 hours
- * later (Concur's retry window), possibly after n8n restarted.
- *
- * Two layers, both keyed by a 64-bit digest of the event id (`eventKey`):
- * - An in-process store per trigger node: a Map used as an LRU, bounded in size, with a
- *   synchronous check-and-set (`remember`). JavaScript runs it without interleaving, so of any
- *   number of concurrent deliveries of one id exactly one is accepted.
- * - A compact record of the most recently accepted keys in the workflow's static data, which n8n
- *   saves before it answers the webhook, so a restart does not re-run events Concur redelivers.
- *   n8n writes the whole static data on every accepted event, so the record is built to be small:
- *   fixed-width keys concatenated into one string per expiry bucket (about 11 bytes per event).
+ * Duplicate suppression for ESS events (at least once, up to 24 at a time, retried for 72 h):
+ * an in-process LRU with a synchronous check-and-set, so of concurrent deliveries of one id
+ * exactly one is accepted, and a compact record of accepted keys in static data, so restarts
+ * don't re-run redeliveries. Why it is shaped this way: docs/ARCHITECTURE.md, "State the triggers keep".
  */
 
 export const DEFAULT_DEDUPE_WINDOW_HOURS = 72;
@@ -28,8 +22,6 @@ export const EVENT_KEY_LENGTH = 11;
 /** Persisted expiries are rounded up to this, so one bucket collects the keys of ten minutes. */
 const BUCKET_SECONDS = 600;
 export const STATIC_DATA_KEY = 'concurRecentEvents';
-/** The record of development builds before the compact one: `{ [eventId]: expiryEpochSeconds }` (read, then replaced). */
-export const LEGACY_STATIC_DATA_KEY = 'concurSeenEvents';
 
 /** [expiry in epoch seconds, keys concatenated], sorted by expiry. */
 type Bucket = [number, string];
@@ -49,8 +41,6 @@ export class SeenEvents {
 	/** key → expiry (epoch ms), in order of first sight, which is also (nearly) expiry order. */
 	private readonly expiries = new Map<string, number>();
 
-	hydrated = false;
-
 	/**
 	 * The keys this node persists: this store's own record, which is what goes into static data,
 	 * not the copy n8n hands each request. n8n loads static data when a request starts and saves
@@ -61,7 +51,7 @@ export class SeenEvents {
 	readonly record: PersistedRecord = { v: 2, writer: randomUUID(), buckets: [] };
 	private persistedCount = 0;
 	/** Per other writer, the shape of its copy last taken in: an unchanged copy is not read again. */
-	private readonly mergedCopies = new Map<string, string>();
+	private readonly mergedCopies = new BoundedMap<string, string>(MAX_STORES);
 
 	constructor(private readonly maxEntries: number = MAX_REMEMBERED_EVENTS) {}
 
@@ -110,12 +100,7 @@ export class SeenEvents {
 	merge(copy: PersistedRecord, now: number, limit: number): void {
 		const shape = copyShape(copy);
 		if (this.mergedCopies.get(copy.writer) === shape) return;
-		this.mergedCopies.delete(copy.writer);
 		this.mergedCopies.set(copy.writer, shape);
-		if (this.mergedCopies.size > MAX_STORES) {
-			const oldest = this.mergedCopies.keys().next().value;
-			if (oldest !== undefined) this.mergedCopies.delete(oldest);
-		}
 		const nowSeconds = Math.floor(now / 1000);
 		for (const bucket of copy.buckets) {
 			if (!Array.isArray(bucket)) continue;
@@ -127,21 +112,6 @@ export class SeenEvents {
 				this.remember(key, now, expirySeconds * 1000 - now, Math.max(this.maxEntries, limit));
 				this.addToRecord(key, expirySeconds);
 			}
-		}
-		this.trimRecord(nowSeconds, limit);
-	}
-
-	/** Takes in the pre-0.1.0 record (raw event ids with their expiry). */
-	mergeLegacy(copy: Record<string, unknown>, now: number, limit: number): void {
-		const nowSeconds = Math.floor(now / 1000);
-		const entries = Object.entries(copy)
-			.filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] > nowSeconds)
-			.sort((a, b) => a[1] - b[1]);
-		for (const [id, expirySeconds] of entries) {
-			const key = eventKey(id);
-			if (this.has(key, now)) continue;
-			this.remember(key, now, expirySeconds * 1000 - now, Math.max(this.maxEntries, limit));
-			this.addToRecord(key, expirySeconds);
 		}
 		this.trimRecord(nowSeconds, limit);
 	}
@@ -200,21 +170,12 @@ function copyShape(copy: PersistedRecord): string {
 	return `${copy.buckets.length}:${chars}:${last}`;
 }
 
-const stores = new Map<string, SeenEvents>();
+const stores = new BoundedMap<string, SeenEvents>(MAX_STORES);
 
-/** The in-process store of one trigger node (key: workflow id + node id). */
+/** The in-process store of one trigger node (key: workflow id + node id), most recently used kept. */
 export function seenEventsFor(storeKey: string): SeenEvents {
-	let store = stores.get(storeKey);
-	if (store !== undefined) {
-		stores.delete(storeKey);
-	} else {
-		store = new SeenEvents();
-	}
+	const store = stores.get(storeKey) ?? new SeenEvents();
 	stores.set(storeKey, store);
-	if (stores.size > MAX_STORES) {
-		const oldest = stores.keys().next().value;
-		if (oldest !== undefined) stores.delete(oldest);
-	}
 	return store;
 }
 
@@ -231,13 +192,6 @@ function persistedRecordIn(staticData: IDataObject): PersistedRecord | undefined
 		typeof value.writer === 'string' &&
 		Array.isArray(value.buckets)
 		? (value as PersistedRecord)
-		: undefined;
-}
-
-function legacyRecordIn(staticData: IDataObject): Record<string, unknown> | undefined {
-	const value = staticData[LEGACY_STATIC_DATA_KEY];
-	return value !== null && typeof value === 'object' && !Array.isArray(value)
-		? (value as Record<string, unknown>)
 		: undefined;
 }
 
@@ -271,17 +225,11 @@ export function acceptOnce(
 	if (copy !== undefined && copy !== store.record && copy.writer !== store.record.writer) {
 		store.merge(copy, now, persistLimit);
 	}
-	const legacy = legacyRecordIn(staticData);
-	if (!store.hydrated) {
-		if (legacy !== undefined) store.mergeLegacy(legacy, now, persistLimit);
-		store.hydrated = true;
-	}
 	const key = eventKey(id);
 	if (!store.remember(key, now, windowMs, capacity)) return false;
 	if (persist) {
 		store.persist(key, Math.ceil((now + windowMs) / 1000), Math.floor(now / 1000), persistLimit);
 		staticData[STATIC_DATA_KEY] = store.record;
-		if (legacy !== undefined) delete staticData[LEGACY_STATIC_DATA_KEY];
 	}
 	return true;
 }

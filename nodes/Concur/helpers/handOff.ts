@@ -1,23 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/**
- * Keeps a poll from repeating what another poll of the same node handed off or is about to.
- *
- * One poll at a time: n8n may start a poll while the previous one still runs (a slow poll riding
- * out 429s, n8n's catch-up after failed polls, cron on n8n 1.x). Both would read the same cursor
- * and emit the same changes, so a poll that finds another poll of its node running in this process
- * emits nothing and leaves the cursor alone; the running poll covers the same changes. A poll
- * running longer than n8n lets it (then n8n has abandoned it) no longer holds the others back.
- *
- * n8n 2.40 stores a poll trigger's static data (the cursor) together with the execution the poll
- * starts, in one transaction, but after the poll has returned; a poll that starts before that
- * transaction ends (n8n schedules one right after failed polls, for instance) reads the previous
- * cursor and would emit the same changes again. Each poll that emits items numbers its cursor;
- * the node remembers, in memory, the number it handed off last. A poll that finds an older number
- * is early: it emits nothing and leaves the cursor alone, once. If the number is still old at the
- * next poll, n8n never stored that hand-off (its execution failed to start), so the poll goes ahead
- * from the stored cursor and emits those changes again: a delay, never a loss. After a restart
- * nothing is remembered and the stored cursor rules, as before.
+import { mayStillBeStoringHandOff } from '../compat/n8n';
+import { BoundedMap } from './boundedMap';
+
+/*
+ * In memory, per polling trigger node: the poll running now, and the number given to the cursor
+ * of the last poll that emitted items. With them a poll skips what another poll of the node emits
+ * or has just emitted (when it waits: compat/n8n.ts). A restart forgets both; the stored cursor rules.
  */
 
 const SEQUENCE_KEY = 'handOffSequence';
@@ -28,16 +17,9 @@ interface PendingHandOff {
 	waitedOnce: boolean;
 }
 
-const pending = new Map<string, PendingHandOff>();
+const pending = new BoundedMap<string, PendingHandOff>(MAX_TRACKED_NODES);
 /** nodeKey → start (epoch ms) of the poll running now. */
-const running = new Map<string, number>();
-
-function bounded<V>(map: Map<string, V>): void {
-	if (map.size > MAX_TRACKED_NODES) {
-		const oldest = map.keys().next().value;
-		if (oldest !== undefined) map.delete(oldest);
-	}
-}
+const running = new BoundedMap<string, number>(MAX_TRACKED_NODES);
 
 /**
  * Claims the node for one poll; false when another poll of the node started less than
@@ -46,12 +28,11 @@ function bounded<V>(map: Map<string, V>): void {
 export function beginPoll(nodeKey: string, now: number, abandonedAfterMs: number): boolean {
 	const started = running.get(nodeKey);
 	if (started !== undefined && now - started < abandonedAfterMs) return false;
-	running.delete(nodeKey);
 	running.set(nodeKey, now);
-	bounded(running);
 	return true;
 }
 
+/** Releases the node, unless a newer poll claimed it after this one was abandoned. */
 export function endPoll(nodeKey: string, startedAt: number): void {
 	if (running.get(nodeKey) === startedAt) running.delete(nodeKey);
 }
@@ -65,25 +46,17 @@ function storedSequence(staticData: IDataObject): number {
 export function previousHandOffUnstored(nodeKey: string, staticData: IDataObject): boolean {
 	const handOff = pending.get(nodeKey);
 	if (handOff === undefined) return false;
-	if (storedSequence(staticData) >= handOff.sequence || handOff.waitedOnce) {
-		pending.delete(nodeKey);
-		return false;
+	if (mayStillBeStoringHandOff(handOff.sequence, storedSequence(staticData), handOff.waitedOnce)) {
+		handOff.waitedOnce = true;
+		return true;
 	}
-	handOff.waitedOnce = true;
-	return true;
+	pending.delete(nodeKey);
+	return false;
 }
 
 /** Numbers the cursor of a poll that emits items and remembers the number in memory. */
 export function recordHandOff(nodeKey: string, staticData: IDataObject): void {
 	const sequence = storedSequence(staticData) + 1;
 	staticData[SEQUENCE_KEY] = sequence;
-	pending.delete(nodeKey);
 	pending.set(nodeKey, { sequence, waitedOnce: false });
-	bounded(pending);
-}
-
-/** For tests: a new process. */
-export function forgetHandOffs(): void {
-	pending.clear();
-	running.clear();
 }

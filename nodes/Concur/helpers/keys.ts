@@ -1,5 +1,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 
+import { BoundedMap } from './boundedMap';
+
 /**
  * Turns the PEM text of the `concurEventSubscriptionApi` credential into public KeyObjects.
  *
@@ -35,7 +37,7 @@ export interface ParsedPublicKey {
 	modulusLength: number;
 }
 
-const keyCache = new Map<string, ParsedPublicKey[] | PublicKeyParseError>();
+const keyCache = new BoundedMap<string, ParsedPublicKey[] | PublicKeyParseError>(MAX_CACHED_KEY_SETS);
 
 function parseBlock(block: string, index: number): ParsedPublicKey {
 	if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(block)) {
@@ -93,10 +95,7 @@ export function getCachedPublicKeys(pemText: string): ParsedPublicKey[] {
 		.update(pemText ?? '')
 		.digest('hex');
 	let entry = keyCache.get(cacheKey);
-	if (entry !== undefined) {
-		// Refresh recency so the least recently used entry is the one evicted.
-		keyCache.delete(cacheKey);
-	} else {
+	if (entry === undefined) {
 		// A broken credential is cached as its error, so it is not re-parsed on every request.
 		try {
 			entry = parsePublicKeys(pemText);
@@ -105,11 +104,8 @@ export function getCachedPublicKeys(pemText: string): ParsedPublicKey[] {
 				error instanceof PublicKeyParseError ? error : new PublicKeyParseError(String(error));
 		}
 	}
+	// Set again on a hit too: the least recently used entry is the one evicted.
 	keyCache.set(cacheKey, entry);
-	if (keyCache.size > MAX_CACHED_KEY_SETS) {
-		const oldest = keyCache.keys().next().value;
-		if (oldest !== undefined) keyCache.delete(oldest);
-	}
 	if (entry instanceof PublicKeyParseError) throw entry;
 	return entry;
 }

@@ -626,8 +626,15 @@ function isNilAttribute(name: string): boolean {
 	return localName(name) === 'nil';
 }
 
-function isNil(element: XmlElement): boolean {
-	return Object.entries(element.attributes).some(([name, value]) => isNilAttribute(name) && value === 'true');
+/** Whether an element is `xsi:nil="true"` (xsd:boolean: surrounding white space is ignored). */
+export function isNil(element: XmlElement): boolean {
+	return Object.entries(element.attributes).some(([name, value]) => isNilAttribute(name) && value.trim() === 'true');
+}
+
+/** The first child with this local name, compared case-insensitively (Concur's casing varies). */
+export function childElement(element: XmlElement, name: string): XmlElement | undefined {
+	const wanted = name.toLowerCase();
+	return element.children.find((candidate) => candidate.name.toLowerCase() === wanted);
 }
 
 /**

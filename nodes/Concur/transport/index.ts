@@ -16,11 +16,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { parseXml, xmlToJson } from '../helpers/xml';
+import { httpFailureFromN8n1Error, mustForceRefreshAfter403, withAccessTokenBlanked } from '../compat/n8n';
+import { childElement, parseXml, xmlToJson } from '../helpers/xml';
 import type { XmlElement } from '../helpers/xml';
-import { credentialSecrets, describeLocation, redactSecrets } from './oauth';
+import { credentialSecrets, redactSecrets } from './redact';
 import { concurRetryPolicy, parseRetryAfterMs, retryDelayMs } from './retry';
-import { isRedirectStatus } from './urlGate';
+import { describeLocation, isRedirectStatus } from './urlGate';
 
 export { concurRetryPolicy, parseRetryAfterMs, retryDelayMs };
 
@@ -104,18 +105,10 @@ export function extractFailure(error: unknown): HttpFailure {
 		}
 		current = current.cause as Record<string, unknown> | undefined;
 	}
-	// n8n 1.x drops the transport error from the NodeApiError it throws (the class field `cause`
-	// resets it), leaving only the HTTP code and, for JSON answers, the body in context.data.
-	const wrapped = error as { httpCode?: unknown; context?: { data?: unknown }; message?: unknown };
-	if (typeof wrapped?.httpCode === 'string' && /^\d{3}$/.test(wrapped.httpCode)) {
-		return { status: Number(wrapped.httpCode), body: wrapped.context?.data, headers: {} };
-	}
-	const message = wrapped?.message;
+	const n8n1 = httpFailureFromN8n1Error(error);
+	if (n8n1 !== undefined) return { ...n8n1, headers: {} };
+	const message = (error as { message?: unknown } | undefined)?.message;
 	return { headers: {}, networkMessage: typeof message === 'string' ? message : undefined };
-}
-
-function findXmlChild(element: XmlElement, name: string): XmlElement | undefined {
-	return element.children.find((child) => child.name.toLowerCase() === name.toLowerCase());
 }
 
 /**
@@ -128,9 +121,9 @@ export function concurErrorMessage(body: unknown): string | undefined {
 	if (text.startsWith('<')) {
 		try {
 			const root = parseXml(text);
-			const message = findXmlChild(root, 'Message') ?? findXmlChild(root, 'message');
+			const message = childElement(root, 'Message');
 			if (message?.text.trim()) return message.text.trim();
-			const nested = root.children.map((child) => findXmlChild(child, 'Message')).find(Boolean);
+			const nested = root.children.map((child) => childElement(child, 'Message')).find(Boolean);
 			if (nested?.text.trim()) return nested.text.trim();
 		} catch {
 			return undefined;
@@ -273,7 +266,7 @@ async function storedAccessToken(this: ConcurContext, credentialType: string): P
 	return typeof data.accessToken === 'string' ? data.accessToken : '';
 }
 
-/** The stored credential with its access token blanked: n8n then runs preAuthentication. */
+/** The stored credential as n8n hands it back, with the access token blanked (compat/n8n.ts). */
 async function credentialForcingRefresh(
 	this: ConcurContext,
 	credentialType: string,
@@ -284,7 +277,7 @@ async function credentialForcingRefresh(
 		id: details?.id ?? '',
 		name: details?.name ?? credentialType,
 		type: credentialType,
-		data: { ...data, accessToken: '' },
+		data: withAccessTokenBlanked(data),
 	};
 }
 
@@ -343,15 +336,13 @@ export async function concurApiRequest(
 			}
 			if (
 				failure.status === 403 &&
-				forcedRefresh === undefined &&
-				tokenBefore !== '' &&
-				(await storedAccessToken.call(this, credentialType)) === tokenBefore
+				mustForceRefreshAfter403(
+					failure.status,
+					forcedRefresh !== undefined,
+					tokenBefore,
+					await storedAccessToken.call(this, credentialType),
+				)
 			) {
-				// Concur may answer an expired token with 403. n8n 2.x refreshes on 403 itself (the
-				// retry status codes above), so the stored token has changed by now. n8n 1.x refreshes
-				// only on 401: the token is unchanged, and without help it would stay in use for good.
-				// Handing n8n the credential with the token blanked makes it run preAuthentication,
-				// store the new token (and the rotated refresh token) and send the request once more.
 				forcedRefresh = await credentialForcingRefresh.call(this, credentialType);
 				continue;
 			}

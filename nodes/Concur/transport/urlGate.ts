@@ -73,6 +73,30 @@ function isLoopbackHostname(hostname: string): boolean {
 	return LOOPBACK_HOSTNAMES.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
+const AMBIGUOUS_REASON = 'it contains a backslash, white space, a control or a non-ASCII character';
+
+type Parsed = { ok: true; url: URL; rest: string } | { ok: false; reason: string };
+
+/**
+ * Parses text the way HTTP clients do, after refusing what they would read differently from the
+ * text. `rest` is the text after the authority (path, query, fragment), exactly as given.
+ */
+function parseUnambiguous(text: string): Parsed {
+	if (hasAmbiguousCharacter(text)) return { ok: false, reason: AMBIGUOUS_REASON };
+	const head = SCHEME_AND_AUTHORITY.exec(text);
+	if (!head) return { ok: false, reason: 'it is not an absolute http(s) URL' };
+	const authority = authorityProblem(head[2]);
+	if (authority) return { ok: false, reason: authority };
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		return { ok: false, reason: 'it is not a valid URL' };
+	}
+	if (url.username !== '' || url.password !== '') return { ok: false, reason: 'it carries user info' };
+	return { ok: true, url, rest: text.slice(head[0].length) };
+}
+
 /**
  * Checks an absolute URL. On success `url` is the parsed origin followed by the path, query and
  * fragment exactly as given: report keys hold `$` and `%`, which must reach Concur byte for byte.
@@ -80,32 +104,19 @@ function isLoopbackHostname(hostname: string): boolean {
 export function gateOutboundUrl(raw: unknown, policy: OutboundPolicy = {}): GateResult {
 	if (typeof raw !== 'string' || raw === '') return { allowed: false, reason: 'it is empty' };
 	if (raw.length > MAX_URL_LENGTH) return { allowed: false, reason: 'it is too long' };
-	if (hasAmbiguousCharacter(raw)) {
-		return { allowed: false, reason: 'it contains a backslash, white space, a control or a non-ASCII character' };
-	}
-	const head = SCHEME_AND_AUTHORITY.exec(raw);
-	if (!head) return { allowed: false, reason: 'it is not an absolute http(s) URL' };
-	const authority = authorityProblem(head[2]);
-	if (authority) return { allowed: false, reason: authority };
-	let parsed: URL;
-	try {
-		parsed = new URL(raw);
-	} catch {
-		return { allowed: false, reason: 'it is not a valid URL' };
-	}
-	if (parsed.username !== '' || parsed.password !== '') {
-		return { allowed: false, reason: 'it carries user info' };
-	}
+	const parsed = parseUnambiguous(raw);
+	if (!parsed.ok) return { allowed: false, reason: parsed.reason };
+	const { url } = parsed;
 	const custom = customOrigin(policy);
-	const isCustom = custom !== undefined && (parsed.origin === custom.origin || sameLoopbackHost(parsed, custom));
-	if (parsed.protocol !== 'https:' && !(isCustom && parsed.protocol === 'http:')) {
-		return { allowed: false, reason: `its scheme is ${parsed.protocol.replace(/:$/, '')}, not https` };
+	const isCustom = custom !== undefined && (url.origin === custom.origin || sameLoopbackHost(url, custom));
+	if (url.protocol !== 'https:' && !(isCustom && url.protocol === 'http:')) {
+		return { allowed: false, reason: `its scheme is ${url.protocol.replace(/:$/, '')}, not https` };
 	}
-	const isConcur = parsed.protocol === 'https:' && parsed.port === '' && isConcurHostname(parsed.hostname);
+	const isConcur = url.protocol === 'https:' && url.port === '' && isConcurHostname(url.hostname);
 	if (!isConcur && !isCustom) {
-		return { allowed: false, reason: `${parsed.host} is not a Concur host or this credential's custom host` };
+		return { allowed: false, reason: `${url.host} is not a Concur host or this credential's custom host` };
 	}
-	return { allowed: true, url: `${parsed.origin}${raw.slice(head[0].length)}`, origin: parsed.origin };
+	return { allowed: true, url: `${url.origin}${parsed.rest}`, origin: url.origin };
 }
 
 /**
@@ -125,46 +136,40 @@ function customOrigin(policy: OutboundPolicy): URL | undefined {
  */
 export function checkOrigin(raw: unknown): { allowed: true; origin: string } | { allowed: false; reason: string } {
 	if (typeof raw !== 'string' || raw.trim() === '') return { allowed: false, reason: 'it is empty' };
-	const text = raw.trim().replace(/\/+$/, '');
-	if (hasAmbiguousCharacter(text)) {
-		return { allowed: false, reason: 'it contains a backslash, white space, a control or a non-ASCII character' };
-	}
-	const head = SCHEME_AND_AUTHORITY.exec(text);
-	if (!head || head[0].length !== text.length) return { allowed: false, reason: 'it is not a base URL like https://us.api.concursolutions.com' };
-	const authority = authorityProblem(head[2]);
-	if (authority) return { allowed: false, reason: authority };
-	let parsed: URL;
-	try {
-		parsed = new URL(text);
-	} catch {
-		return { allowed: false, reason: 'it is not a valid URL' };
-	}
-	if (parsed.protocol === 'http:' && !isLoopbackHostname(parsed.hostname)) {
+	const parsed = parseUnambiguous(raw.trim().replace(/\/+$/, ''));
+	if (!parsed.ok) return { allowed: false, reason: parsed.reason };
+	if (parsed.rest !== '') return { allowed: false, reason: 'it is not a base URL like https://us.api.concursolutions.com' };
+	const { url } = parsed;
+	if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
 		return { allowed: false, reason: 'plain http is only allowed on this machine (loopback); use https' };
 	}
-	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-		return { allowed: false, reason: `its scheme is ${parsed.protocol.replace(/:$/, '')}, not https` };
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		return { allowed: false, reason: `its scheme is ${url.protocol.replace(/:$/, '')}, not https` };
 	}
-	return { allowed: true, origin: parsed.origin };
+	return { allowed: true, origin: url.origin };
 }
 
 /**
  * The path of an absolute http(s) URL as WHATWG parsers read it, or undefined when the text is
  * not one or holds characters parsers disagree on. For recognising which Concur API a URL
- * belongs to; whether the token may go there is decided by gateOutboundUrl when it is sent.
+ * belongs to; whether the token may go to the host is decided by gateOutboundUrl when it is sent.
  */
 export function httpUrlPath(raw: string): string | undefined {
-	if (hasAmbiguousCharacter(raw)) return undefined;
-	const head = SCHEME_AND_AUTHORITY.exec(raw);
-	if (!head || !/^https?$/i.test(head[1]) || authorityProblem(head[2])) return undefined;
-	try {
-		return new URL(raw).pathname;
-	} catch {
-		return undefined;
-	}
+	const parsed = parseUnambiguous(raw);
+	return parsed.ok && /^https?:$/.test(parsed.url.protocol) ? parsed.url.pathname : undefined;
 }
 
 /** Whether a redirect status (the gate decides whether and where it may be followed). */
 export function isRedirectStatus(status: number | undefined): boolean {
 	return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/** " to https://host" for a redirect's Location: the origin only, never its path or query. */
+export function describeLocation(location: unknown): string {
+	const text = String((Array.isArray(location) ? location[0] : location) ?? '');
+	try {
+		return ` to ${new URL(text).origin}`;
+	} catch {
+		return '';
+	}
 }

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { notificationsOf } from '../../helpers/concurLists';
 import { concurApiRequest } from '../../transport';
 import { applyReturnAllOrLimit, returnAllOrLimit } from '../common.descriptions';
 import { scopeToOperation } from '../displayOptions';
-import { NOTIFICATIONS_PATH } from './utils';
+import { NOTIFICATIONS_PATH } from '../../transport/paths';
 
 const displayOptions = { show: { resource: ['notification'], operation: ['getAll'] } };
 
@@ -17,6 +18,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		qs: { status: 'FAILED' },
 		format: 'json',
 	});
-	const notifications = (Array.isArray(response) ? response : []) as IDataObject[];
-	return applyReturnAllOrLimit.call(this, itemIndex, notifications);
+	return applyReturnAllOrLimit.call(this, itemIndex, notificationsOf(response));
 }

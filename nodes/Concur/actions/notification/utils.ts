@@ -1,7 +1,7 @@
 /** Pure helpers of the Notification resource. */
 import { httpUrlPath } from '../../transport/urlGate';
+import { NOTIFICATIONS_PATH } from '../../transport/paths';
 
-export const NOTIFICATIONS_PATH = '/api/platform/notifications/v1.0/notification';
 
 const NOTIFICATION_PATH = /^\/api\/platform\/notifications\/v1\.0\/notification\/[^/]+$/i;
 

@@ -3,16 +3,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequest } from '../../transport';
 import { scopeToOperation } from '../displayOptions';
-import type { LegacyExceptionInput } from './utils';
-import {
-	buildExceptionsXml,
-	describeRejectedExceptions,
-	extractReportKey,
-	isPathSegment,
-	summarizeExceptionResult,
-	unwrapRoot,
-	v4ReportIdProperty,
-} from './utils';
+import { v4ReportIdProperty } from './descriptions';
+import type { LegacyExceptionInput } from './legacyXml';
+import { buildExceptionsXml, describeRejectedExceptions, summarizeExceptionResult } from './legacyXml';
+import { unwrapRoot } from './simplify';
+import { extractReportKey, isPathSegment } from './urls';
 
 const properties: INodeProperties[] = [
 	{

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { scopeToOperation } from '../displayOptions';
-import { executeWorkflowAction, workflowProperties } from './workflow';
+import { executeWorkflowAction, workflowProperties } from './workflowAction';
 
 const displayOptions = { show: { resource: ['report'], operation: ['approve'] } };
 

@@ -3,17 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequest } from '../../transport';
 import { scopeToOperation } from '../displayOptions';
-import {
-	classifyReportUrl,
-	isPathSegment,
-	normalizeFullDetails,
-	simplifyFullDetails,
-	simplifyV2Report,
-	simplifyV3Report,
-	simplifyV4Report,
-	unwrapRoot,
-	V3_REPORTS_PATH,
-} from './utils';
+import { normalizeFullDetails, simplifyFullDetails, simplifyV2Report, simplifyV3Report, simplifyV4Report, unwrapRoot } from './simplify';
+import { classifyReportUrl, isPathSegment } from './urls';
+import { REPORTS_V3_PATH } from '../../transport/paths';
 
 const properties: INodeProperties[] = [
 	{
@@ -121,7 +113,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const report = (await concurApiRequest.call(this, {
 		method: 'GET',
-		url: `${V3_REPORTS_PATH}/${encodeURIComponent(reportId)}`,
+		url: `${REPORTS_V3_PATH}/${encodeURIComponent(reportId)}`,
 		qs: user === '' ? undefined : { user },
 		format: 'json',
 	})) as IDataObject;

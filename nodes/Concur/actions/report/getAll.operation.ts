@@ -5,8 +5,10 @@ import { concurApiRequestAllItems } from '../../transport';
 import { APPROVAL_STATUS_OPTIONS, PAYMENT_STATUS_OPTIONS } from '../../helpers/reportStatus';
 import { returnAllOrLimit } from '../common.descriptions';
 import { scopeToOperation } from '../displayOptions';
-import type { ReportListFilters } from './utils';
-import { buildReportListQuery, simplifyV3Report, V3_MAX_PAGE_SIZE, V3_REPORTS_PATH } from './utils';
+import type { ReportListFilters } from './listQuery';
+import { buildReportListQuery, V3_MAX_PAGE_SIZE } from './listQuery';
+import { simplifyV3Report } from './simplify';
+import { REPORTS_V3_PATH } from '../../transport/paths';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -116,7 +118,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (returnAll) {
 		reports = await concurApiRequestAllItems.call(this, {
 			method: 'GET',
-			url: V3_REPORTS_PATH,
+			url: REPORTS_V3_PATH,
 			qs: { ...qs, limit: V3_MAX_PAGE_SIZE },
 			format: 'json',
 		});
@@ -126,7 +128,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			this,
 			{
 				method: 'GET',
-				url: V3_REPORTS_PATH,
+				url: REPORTS_V3_PATH,
 				qs: { ...qs, limit: Math.min(limit, V3_MAX_PAGE_SIZE) },
 				format: 'json',
 			},

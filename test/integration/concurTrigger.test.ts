@@ -1,4 +1,5 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, IDataObject, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { CONCUR_PUBLISHED_SIGNING_PEMS } from '../../credentials/ConcurEventSubscriptionApi.credentials';
 import { ConcurTrigger } from '../../nodes/Concur/ConcurTrigger.node';
@@ -6,19 +7,8 @@ import { forgetAllSeenEvents } from '../../nodes/Concur/helpers/dedupe';
 import { CLOCK_TOLERANCE_MS } from '../../nodes/Concur/helpers/freshness';
 import { cachedKeySetCount, clearPublicKeyCache } from '../../nodes/Concur/helpers/keys';
 import { pinClock, unpinClock } from '../harness/clock';
-import {
-	basicAuthorization,
-	CALLOUT_NOTIFICATION_NAMESPACED_XML,
-	CALLOUT_NOTIFICATION_OUTPUT,
-	CALLOUT_NOTIFICATION_XML,
-	capturedLogs,
-	essHeaders,
-	expenseStatusChangedEvent,
-	generateSigningKey,
-	requestEvent,
-	signPkcs1,
-	TriggerHarness,
-} from '../harness/webhook';
+import { capturedLogs, TriggerHarness } from '../harness/webhook';
+import { basicAuthorization, CALLOUT_NOTIFICATION_NAMESPACED_XML, CALLOUT_NOTIFICATION_OUTPUT, CALLOUT_NOTIFICATION_XML, essHeaders, expenseStatusChangedEvent, generateSigningKey, requestEvent, signPkcs1 } from '../fixtures/concurEvents';
 
 const current = generateSigningKey();
 const previous = generateSigningKey();
@@ -71,10 +61,21 @@ describe('Concur Trigger description', () => {
 	const { description, webhookMethods } = new ConcurTrigger();
 
 	it('shows exactly one inbound credential per source, both tested by the node', () => {
-		const shownFor = (source: string) =>
-			description.credentials!.filter((credential) => credential.displayOptions?.show?.source?.includes(source)).map((c) => c.name);
-		expect(shownFor('eventSubscription')).toEqual(['concurEventSubscriptionApi']);
-		expect(shownFor('callout')).toEqual(['concurCalloutApi']);
+		// As n8n decides it: parameters resolved with their defaults, then NodeHelpers.displayParameter.
+		const shownFor = (parameters: INodeParameters) => {
+			const node = { typeVersion: 1 };
+			const resolved = NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, description)!;
+			return description.credentials!
+				.filter((credential) => NodeHelpers.displayParameter(resolved, credential, node, description))
+				.map((c) => c.name);
+		};
+		expect(shownFor({})).toEqual(['concurEventSubscriptionApi']);
+		expect(shownFor({ source: 'eventSubscription' })).toEqual(['concurEventSubscriptionApi']);
+		expect(shownFor({ source: 'callout' })).toEqual(['concurCalloutApi']);
+		// n8n's editor hides a parameter that credentials `show` on (its "main auth field") and offers
+		// every credential type in one dropdown; Source must stay a visible parameter that defaults to ESS.
+		expect(description.credentials!.filter((credential) => credential.displayOptions?.show)).toEqual([]);
+		expect(description.properties.find((property) => property.name === 'source')?.default).toBe('eventSubscription');
 		const methods = new ConcurTrigger().methods.credentialTest;
 		for (const credential of description.credentials!) {
 			expect(typeof methods[credential.testedBy as keyof typeof methods]).toBe('function');

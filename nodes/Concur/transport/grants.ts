@@ -1,20 +1,18 @@
 /**
- * Concur token grants and request routing for the `concurOAuth2Api` credential.
- *
- * Everything here is a plain function that takes an httpRequest-like function, so the
- * credential's `preAuthentication` and unit tests share one implementation
- * (reference/concur-api.md §4.1-§4.3).
+ * Concur's token grants for the `concurOAuth2Api` credential (company request token, password,
+ * refresh token, client credentials), as plain functions over an httpRequest-like function so
+ * the credential's `preAuthentication` and the unit tests share one implementation.
  */
 import { createHash } from 'node:crypto';
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IHttpRequestOptions,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { asString } from '../helpers/values';
+import { checkGeolocation, outboundPolicy, resolveApiHost, resolveTokenHost } from './hosts';
+import { redactSecrets } from './redact';
 import { concurRetryPolicy, parseRetryAfterMs, retryDelayMs } from './retry';
-import { checkOrigin, gateOutboundUrl, isRedirectStatus } from './urlGate';
+import { ConcurTokenError } from './tokenError';
+import { describeLocation, gateOutboundUrl, isRedirectStatus } from './urlGate';
 import type { OutboundPolicy } from './urlGate';
 
 /** The subset of `this.helpers.httpRequest` the grants need. */
@@ -22,49 +20,11 @@ export type TokenHttpRequest = (options: IHttpRequestOptions) => Promise<unknown
 
 export type ConcurGrantType = 'companyRequestToken' | 'password' | 'refreshToken' | 'clientCredentials';
 
-export const GLZ_TOKEN_HOST = 'https://glz.api.concursolutions.com';
-export const CUSTOM_TOKEN_HOST = 'custom';
-
 /** App Center request tokens can be exchanged again for 24 hours (company-auth doc). */
 export const REQUEST_TOKEN_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** Token requests are small: Concur promises an answer within 60 seconds for any call. */
 const TOKEN_REQUEST_TIMEOUT_MS = 60_000;
-
-/** Hosts that served pre-2017 APIs; JWTs only work on the geolocation hosts (§4.3). */
-export const LEGACY_CONCUR_HOSTS = [
-	'www.concursolutions.com',
-	'eu1.concursolutions.com',
-	'implementation.concursolutions.com',
-	'eu1imp.concursolutions.com',
-];
-
-/**
- * A token-endpoint failure with an actionable message. Deliberately has no `code`/`status`
- * properties: n8n's NodeApiError would otherwise replace the message with a generic one.
- */
-export class ConcurTokenError extends Error {
-	/** 'token': a grant failed; 'routing': a request was refused before anything was sent. */
-	readonly stage: 'token' | 'routing';
-
-	readonly concurCode?: number;
-
-	readonly httpStatus?: number;
-
-	readonly correlationId?: string;
-
-	constructor(
-		message: string,
-		details: { concurCode?: number; httpStatus?: number; correlationId?: string; stage?: 'token' | 'routing' } = {},
-	) {
-		super(message);
-		this.name = 'ConcurTokenError';
-		this.stage = details.stage ?? 'token';
-		this.concurCode = details.concurCode;
-		this.httpStatus = details.httpStatus;
-		this.correlationId = details.correlationId;
-	}
-}
 
 /** What preAuthentication returns; n8n persists every key into the stored credential. */
 export interface ConcurTokenState extends IDataObject {
@@ -85,66 +45,6 @@ interface TokenResponseBody {
 	error?: unknown;
 	error_description?: string;
 	message?: unknown;
-}
-
-const asString = (value: unknown): string =>
-	typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-
-export function trimTrailingSlashes(url: string): string {
-	return url.replace(/\/+$/, '');
-}
-
-/**
- * The host the first grant goes to: one of Concur's token hosts, or the custom one the user typed
- * (https anywhere, plain http only on this machine, for the simulator).
- */
-export function resolveTokenHost(credentials: ICredentialDataDecryptedObject): string {
-	const choice = asString(credentials.tokenHostUrl) || GLZ_TOKEN_HOST;
-	const isCustom = choice === CUSTOM_TOKEN_HOST;
-	const typed = (isCustom ? asString(credentials.customTokenHostUrl) : choice).trim();
-	const checked = checkOrigin(typed);
-	if (!checked.allowed) {
-		throw new ConcurTokenError(`The token host "${typed}" cannot be used: ${checked.reason}.`, { stage: 'routing' });
-	}
-	// A listed host that is not Concur's can only come from an edited or imported credential.
-	if (!isCustom && !gateOutboundUrl(checked.origin).allowed) {
-		throw new ConcurTokenError(`The token host "${typed}" is not a Concur host: choose one from the list or Custom.`, {
-			stage: 'routing',
-		});
-	}
-	return checked.origin;
-}
-
-/** Which hosts besides Concur's may receive this credential's secrets: its custom token host. */
-export function outboundPolicy(credentials: ICredentialDataDecryptedObject): OutboundPolicy {
-	return asString(credentials.tokenHostUrl) === CUSTOM_TOKEN_HOST
-		? { customOrigin: resolveTokenHost(credentials) }
-		: {};
-}
-
-/**
- * A geolocation is only ever a Concur host or the custom token host: the token endpoint's answer
- * decides where every later request (and the token) goes, so it passes the same gate.
- */
-export function checkGeolocation(geolocation: string, policy: OutboundPolicy): { allowed: true; origin: string } | { allowed: false; reason: string } {
-	const origin = checkOrigin(geolocation);
-	if (!origin.allowed) return origin;
-	const gated = gateOutboundUrl(origin.origin, policy);
-	return gated.allowed ? origin : gated;
-}
-
-/** The base URL API calls go to: the geolocation the token came with, else the token host. */
-export function resolveApiHost(credentials: ICredentialDataDecryptedObject): string {
-	const geolocation = asString(credentials.geolocation).trim();
-	if (geolocation === '') return resolveTokenHost(credentials);
-	const checked = checkGeolocation(geolocation, outboundPolicy(credentials));
-	if (!checked.allowed) {
-		throw new ConcurTokenError(
-			`The stored geolocation "${geolocation}" cannot be used (${checked.reason}): reconnect the credential.`,
-			{ stage: 'routing' },
-		);
-	}
-	return checked.origin;
 }
 
 function grantInputs(credentials: ICredentialDataDecryptedObject): string[] {
@@ -168,58 +68,6 @@ function grantInputs(credentials: ICredentialDataDecryptedObject): string[] {
  */
 export function tokenSourceFingerprint(credentials: ICredentialDataDecryptedObject): string {
 	return createHash('sha256').update(JSON.stringify(grantInputs(credentials))).digest('hex');
-}
-
-/**
- * The forms a secret takes on the wire and in echoes: as typed, URL-encoded (path and form
- * style), base64 and base64url (with and without padding).
- */
-function secretForms(secret: string): string[] {
-	const base64 = Buffer.from(secret, 'utf8').toString('base64');
-	const forms = [
-		secret,
-		encodeURIComponent(secret),
-		new URLSearchParams({ s: secret }).toString().slice(2),
-		base64,
-		base64.replace(/=+$/, ''),
-		Buffer.from(secret, 'utf8').toString('base64url'),
-	];
-	// Longest first, so a form that contains another is replaced whole.
-	return [...new Set(forms)].sort((a, b) => b.length - a.length);
-}
-
-/** Credentials and tokens in the shapes that carry them, whatever their value. */
-const SECRET_SHAPES: Array<[RegExp, string]> = [
-	[/\bBearer\s+[A-Za-z0-9\-._~+/]{8,}=*/gi, 'Bearer [redacted]'],
-	[/\b(client_secret|password|refresh_token|access_token)=[^\s&"']+/gi, '$1=[redacted]'],
-	[/"(client_secret|password|refresh_token|access_token|clientSecret|refreshToken|accessToken)"\s*:\s*"[^"]*"/gi, '"$1":"[redacted]"'],
-]
-
-/**
- * Replaces every secret in a message, in each of its encodings, and any Bearer token or secret
- * form or JSON field whatever its value: errors and run data never carry them.
- */
-export function redactSecrets(message: string, secrets: unknown[]): string {
-	let redacted = message;
-	for (const secret of secrets) {
-		if (typeof secret === 'string' && secret.length >= 4) {
-			for (const form of secretForms(secret)) redacted = redacted.split(form).join('[redacted]');
-		}
-	}
-	for (const [shape, replacement] of SECRET_SHAPES) redacted = redacted.replace(shape, replacement);
-	return redacted;
-}
-
-/** Every secret value a stored credential may hold. */
-export function credentialSecrets(credentials: ICredentialDataDecryptedObject): string[] {
-	return [
-		credentials.accessToken,
-		credentials.clientSecret,
-		credentials.password,
-		credentials.requestToken,
-		credentials.refreshToken,
-		credentials.rotatedRefreshToken,
-	].filter((value): value is string => typeof value === 'string' && value !== '');
 }
 
 /** Concur's words in a token error, whichever shape (OAuth, gateway, plain text) they came in. */
@@ -363,16 +211,6 @@ function lowerCaseKeys(headers: IDataObject | undefined): Record<string, unknown
 	const result: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(headers ?? {})) result[key.toLowerCase()] = value;
 	return result;
-}
-
-/** " to https://host" for a redirect's Location: the origin only, never its path or query. */
-export function describeLocation(location: unknown): string {
-	const text = Array.isArray(location) ? asString(location[0]) : asString(location);
-	try {
-		return ` to ${new URL(text).origin}`;
-	} catch {
-		return '';
-	}
 }
 
 /**
@@ -562,147 +400,4 @@ export async function fetchConcurToken(
 		default:
 			throw new ConcurTokenError(`Unknown grant type "${asString(grantType)}".`);
 	}
-}
-
-/** A URL with a scheme (or a scheme-relative `//host`) names its own host; anything else is a path. */
-const NAMES_A_HOST = /^([a-z][a-z0-9+.-]*:|\/\/|\\)/i;
-
-/**
- * Routes a request for the credential and decides whether it may carry the token. A path goes to
- * the geolocation; an absolute URL on a legacy host (callout ObjectURIs, v1.1 links) is sent to
- * the same path and query on the geolocation, kept byte for byte (report keys hold `$` and `%`,
- * which must not be re-encoded); any other absolute URL must pass the outbound gate (https Concur
- * host, or the credential's custom host). Redirects are never followed: n8n would repeat the
- * request, Authorization header included, wherever the answer points.
- */
-export function routeConcurRequest(
-	credentials: ICredentialDataDecryptedObject,
-	requestOptions: IHttpRequestOptions,
-): IHttpRequestOptions {
-	const policy = outboundPolicy(credentials);
-	const apiHost = resolveApiHost(credentials);
-	const routed: IHttpRequestOptions = { ...requestOptions, disableFollowRedirect: true };
-	const refuse = (target: string, reason: string): never => {
-		throw new ConcurTokenError(
-			`Refusing to send the Concur access token to ${describeTarget(target)}: ${reason}. Only Concur hosts and this credential's own hosts receive it.`,
-			{ stage: 'routing' },
-		);
-	};
-
-	const url = asString(routed.url);
-	let target: string;
-	if (NAMES_A_HOST.test(url)) {
-		target = url;
-	} else {
-		const base = routed.baseURL ? trimTrailingSlashes(routed.baseURL) : apiHost;
-		target = `${base}${url.startsWith('/') || url === '' ? '' : '/'}${url}`;
-	}
-	// Legacy URLs are rebased onto the geolocation, so their scheme never carries the token: Concur
-	// documents them as http (WorkflowActionURL) as often as https.
-	const legacy = gateOutboundUrl(target.replace(/^http:/i, 'https:'));
-	const isLegacy = legacy.allowed && LEGACY_CONCUR_HOSTS.includes(new URL(legacy.origin).hostname);
-	const gated = isLegacy
-		? gateOutboundUrl(`${apiHost}${legacy.url.slice(legacy.origin.length)}`, policy)
-		: gateOutboundUrl(target, policy);
-	if (!gated.allowed) return refuse(target, gated.reason);
-	routed.url = gated.url;
-	delete routed.baseURL;
-
-	const headers: IDataObject = { ...(routed.headers ?? {}) };
-	const accessToken = asString(credentials.accessToken);
-	const tokenSource = asString(credentials.tokenSource);
-	if (accessToken && tokenSource && tokenSource !== tokenSourceFingerprint(credentials)) {
-		// The user edited the credential after this token was issued (n8n keeps hidden fields on
-		// save). Sending no token makes Concur answer 401, and n8n then runs preAuthentication,
-		// which obtains a token for the new inputs and retries: edits take effect at once.
-		delete headers.Authorization;
-	} else {
-		headers.Authorization = `Bearer ${accessToken}`;
-	}
-	routed.headers = headers;
-	return routed;
-}
-
-/**
- * Concur rotates the refresh token on every refresh, so two refreshes with the same refresh token
- * cannot both succeed: the second gets code 108 ("bad or expired refresh token"). n8n runs
- * executions concurrently, and each one that meets an expired token calls preAuthentication with
- * its own copy of the stored credential. Within one n8n process, callers that would send the same
- * grant (same inputs, same stored refresh token) therefore share one request, and callers that
- * arrive shortly after it with the refresh token it replaced get its result instead of spending
- * the rotated-away token. Keys are SHA-256 digests: no secret is kept in the maps' keys.
- */
-const grantsInFlight = new Map<string, Promise<ConcurTokenState>>();
-const recentGrants = new Map<string, { state: ConcurTokenState; at: number }>();
-/** How long a fresh grant answers callers that still hold the token it replaced. */
-export const SHARED_GRANT_REUSE_MS = 5 * 60_000;
-const MAX_RECENT_GRANTS = 256;
-
-/** Whether this credential state would be refreshed with a stored (rotating) refresh token. */
-function usesRotatedRefreshToken(credentials: ICredentialDataDecryptedObject): boolean {
-	return (
-		asString(credentials.tokenSource) === tokenSourceFingerprint(credentials) &&
-		asString(credentials.rotatedRefreshToken) !== ''
-	);
-}
-
-function grantKey(credentials: ICredentialDataDecryptedObject): string {
-	const tokenSource = tokenSourceFingerprint(credentials);
-	const sameSource = asString(credentials.tokenSource) === tokenSource;
-	return createHash('sha256')
-		.update(
-			JSON.stringify([
-				asString(credentials.clientId),
-				tokenSource,
-				sameSource ? asString(credentials.rotatedRefreshToken) : '',
-				sameSource ? asString(credentials.geolocation) : '',
-			]),
-		)
-		.digest('hex');
-}
-
-/** fetchConcurToken, shared between concurrent callers of one credential state (see above). */
-export async function fetchConcurTokenShared(
-	httpRequest: TokenHttpRequest,
-	credentials: ICredentialDataDecryptedObject,
-	now: number = Date.now(),
-): Promise<ConcurTokenState> {
-	const key = grantKey(credentials);
-	// Only a refresh with a stored refresh token spends something others may still hold.
-	const rotating = usesRotatedRefreshToken(credentials);
-	const recent = rotating ? recentGrants.get(key) : undefined;
-	if (recent !== undefined && now - recent.at < SHARED_GRANT_REUSE_MS) return { ...recent.state };
-	let pending = grantsInFlight.get(key);
-	if (pending === undefined) {
-		pending = fetchConcurToken(httpRequest, credentials, now);
-		grantsInFlight.set(key, pending);
-		try {
-			const state = await pending;
-			if (rotating) {
-				recentGrants.delete(key);
-				recentGrants.set(key, { state, at: Date.now() });
-				while (recentGrants.size > MAX_RECENT_GRANTS) {
-					const oldest = recentGrants.keys().next().value;
-					if (oldest === undefined) break;
-					recentGrants.delete(oldest);
-				}
-			}
-		} finally {
-			grantsInFlight.delete(key);
-		}
-	}
-	return { ...(await pending) };
-}
-
-/** What an error may say about a refused URL: its scheme and host, never its path or query. */
-function describeTarget(target: string): string {
-	const head = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i.exec(target);
-	const shown = head ? head[1] : target.slice(0, 40);
-	return JSON.stringify(shown.length > 100 ? `${shown.slice(0, 100)}…` : shown);
-}
-
-/** For tests: forget shared grants. */
-export function forgetSharedGrants(): void {
-	grantsInFlight.clear();
-	recentGrants.clear();
 }

@@ -5,7 +5,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { parseConcurDate, toConcurDate } from '../../nodes/Concur/helpers/dates';
-import { beginPoll, endPoll, forgetHandOffs } from '../../nodes/Concur/helpers/handOff';
 import { concurRetryPolicy } from '../../nodes/Concur/transport';
 import { pinClock, unpinClock } from '../harness/clock';
 import { concurCredentials } from '../harness/concurCredentials';
@@ -302,8 +301,6 @@ describe('expense reports: poll budget', () => {
 });
 
 describe('a poll that starts before n8n stored the previous hand-off (n8n 2.40 staged cursors)', () => {
-	afterEach(() => forgetHandOffs());
-
 	async function handedOff(): Promise<{ poller: PollHarness; before: IDataObject; after: IDataObject; emitted: string[] }> {
 		const poller = trigger({ resource: 'expenseReport', options: { createdToleranceSeconds: 0 } });
 		expect((await poller.poll()).items).toBeNull(); // start from now
@@ -339,7 +336,7 @@ describe('a poll that starts before n8n stored the previous hand-off (n8n 2.40 s
 
 	it('after a restart the stored cursor rules', async () => {
 		const { poller, before, emitted } = await handedOff();
-		forgetHandOffs(); // a new n8n process
+		poller.restartProcess(); // a new n8n process
 		poller.handNextPoll(before);
 		expect(ids((await poller.poll()).items).sort()).toEqual([...emitted].sort());
 	});
@@ -356,17 +353,6 @@ describe('a poll that starts before n8n stored the previous hand-off (n8n 2.40 s
 		expect(second.items).toBeNull();
 		expect(listRequests().length - callsBefore).toBe(1); // only the running poll listed
 		expect((await poller.poll()).items).toBeNull();
-	});
-
-	it('a poll n8n abandoned long ago no longer holds the next one back', () => {
-		const t0 = Date.UTC(2026, 10, 22, 12);
-		expect(beginPoll('wf:node', t0, 45_000)).toBe(true);
-		expect(beginPoll('wf:node', t0 + 1_000, 45_000)).toBe(false);
-		expect(beginPoll('wf:node', t0 + 46_000, 45_000)).toBe(true);
-		endPoll('wf:node', t0); // the abandoned poll ending late does not release the newer one
-		expect(beginPoll('wf:node', t0 + 47_000, 45_000)).toBe(false);
-		endPoll('wf:node', t0 + 46_000);
-		expect(beginPoll('wf:node', t0 + 48_000, 45_000)).toBe(true);
 	});
 
 	it('failed notifications: the same guard', async () => {

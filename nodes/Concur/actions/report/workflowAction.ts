@@ -2,16 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { concurApiRequest } from '../../transport';
-import type { LegacyWorkflowAction } from './utils';
-import {
-	buildWorkflowActionXml,
-	isHttpUrlWithPath,
-	isPathSegment,
-	LEGACY_COMMENT_MAX_LENGTH,
-	readActionStatus,
-	unwrapRoot,
-	v4ReportIdProperty,
-} from './utils';
+import { v4ReportIdProperty } from './descriptions';
+import type { LegacyWorkflowAction } from './legacyXml';
+import { buildWorkflowActionXml, LEGACY_COMMENT_MAX_LENGTH, readActionStatus } from './legacyXml';
+import { unwrapRoot } from './simplify';
+import { isHttpUrlWithPath, isPathSegment } from './urls';
 
 /** Approve and Send Back differ only in the action they send; both are built from here. */
 export type WorkflowOperation = 'approve' | 'sendBack';

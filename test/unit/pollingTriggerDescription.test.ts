@@ -1,11 +1,9 @@
 /**
- * The Concur Polling Trigger's description (n8n conventions, decisions of issue 4) and the pure
- * helpers that read Concur's answers and classify report changes.
+ * The Concur Polling Trigger's description (n8n conventions, decisions of issue 4).
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { ConcurPollingTrigger } from '../../nodes/Concur/ConcurPollingTrigger.node';
-import { classifyReportChange, notificationsOf, reportPageOf } from '../../nodes/Concur/helpers/cursor';
 import codex from '../../nodes/Concur/ConcurPollingTrigger.node.json';
 
 const description = new ConcurPollingTrigger().description;
@@ -61,39 +59,5 @@ describe('description', () => {
 		walk(description.properties);
 		const options = property('options').options as INodeProperties[];
 		expect(options.map((o) => o.name)).toEqual(['createdToleranceSeconds', 'fullDetails', 'lookBackMinutes', 'maxItemsPerPoll', 'pageSize']);
-	});
-});
-
-describe('classifyReportChange (created vs updated, as Cloud Elements decides it)', () => {
-	it('is created when the last change is within the tolerance of the creation', () => {
-		const row = { CreateDate: '2026-11-22T10:00:00', LastModifiedDate: '2026-11-22T10:00:04.9' };
-		expect(classifyReportChange(row, 5_000)).toBe('created');
-		expect(classifyReportChange(row, 4_000)).toBe('updated');
-		expect(classifyReportChange({ ...row, LastModifiedDate: '2026-11-22T10:00:00' }, 0)).toBe('created');
-	});
-
-	it('counts rows without usable dates as updated', () => {
-		expect(classifyReportChange({ LastModifiedDate: '2026-11-22T10:00:00' }, 5_000)).toBe('updated');
-		expect(classifyReportChange({ CreateDate: 'x', LastModifiedDate: 'y' }, 5_000)).toBe('updated');
-	});
-});
-
-describe('reading Concur answers', () => {
-	it('reportPageOf: Items and NextPage, tolerant of null, empty and missing', () => {
-		expect(reportPageOf({ Items: [{ ID: 'A' }], NextPage: 'https://x/next' })).toEqual({ items: [{ ID: 'A' }], nextPage: 'https://x/next' });
-		expect(reportPageOf({ Items: [{ ID: 'A' }, 'junk', null], NextPage: null }).items).toEqual([{ ID: 'A' }]);
-		expect(reportPageOf({ Items: [], NextPage: '  ' }).nextPage).toBeUndefined();
-		expect(reportPageOf({})).toEqual({ items: [], nextPage: undefined });
-		expect(reportPageOf('oops')).toEqual({ items: [] });
-	});
-
-	it('notificationsOf: the JSON array, or the XML NotificationList with one or several entries', () => {
-		const one = { NotificationURI: 'u1', EventDateTime: '2012-11-14T19:45:25' };
-		const two = { NotificationURI: 'u2' };
-		expect(notificationsOf([one, two, 3])).toEqual([one, two]);
-		expect(notificationsOf({ NotificationList: { Notification: one } })).toEqual([one]);
-		expect(notificationsOf({ NotificationList: { Notification: [one, two] } })).toEqual([one, two]);
-		expect(notificationsOf({ NotificationList: '' })).toEqual([]);
-		expect(notificationsOf(null)).toEqual([]);
 	});
 });

@@ -1,21 +1,18 @@
 /**
- * Each operation of the Concur action node through its router, with the transport mocked: what
- * the operation asks the transport for (method, URL, query, body, format) and how it shapes
- * Concur's answer. Responses are the documented payloads, parsed the way the transport parses them.
+ * Each Report operation through the action router with the transport mocked: what it asks the transport for and how it shapes Concur's documented answers.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { NodeApiError, NodeHelpers, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { Concur } from '../../nodes/Concur/Concur.node';
-import { findOperation, router } from '../../nodes/Concur/actions/router';
-import { parseXml, xmlToJson } from '../../nodes/Concur/helpers/xml';
-import { concurApiRequest, concurApiRequestAllItems } from '../../nodes/Concur/transport';
-import { createExecuteContext } from '../fixtures/actions/context';
+import { router } from '../../../nodes/Concur/actions/router';
+import { parseXml, xmlToJson } from '../../../nodes/Concur/helpers/xml';
+import { concurApiRequest, concurApiRequestAllItems } from '../../../nodes/Concur/transport';
+import { createExecuteContext } from '../../fixtures/actions/context';
 
-jest.mock('../../nodes/Concur/transport', () => ({
+jest.mock('../../../nodes/Concur/transport', () => ({
 	concurApiRequest: jest.fn(),
 	concurApiRequestAllItems: jest.fn(),
 }));
@@ -23,7 +20,7 @@ jest.mock('../../nodes/Concur/transport', () => ({
 const request = concurApiRequest as jest.MockedFunction<typeof concurApiRequest>;
 const requestAll = concurApiRequestAllItems as jest.MockedFunction<typeof concurApiRequestAllItems>;
 
-const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/actions', name), 'utf8');
+const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/actions', name), 'utf8');
 const xmlFixture = (name: string) => xmlToJson(parseXml(fixture(name))) as IDataObject;
 
 async function run(parameters: IDataObject | IDataObject[], continueOnFail = false) {
@@ -37,68 +34,6 @@ const sentOptions = (call = 0) => request.mock.calls[call][0];
 beforeEach(() => {
 	request.mockReset();
 	requestAll.mockReset();
-});
-
-describe('node description', () => {
-	const { description } = new Concur();
-
-	it('is the Concur action node as specified', () => {
-		expect(description).toMatchObject({
-			name: 'concur',
-			displayName: 'Concur',
-			usableAsTool: true,
-			group: ['transform'],
-			version: 1,
-			subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-			icon: { light: 'file:../../icons/concur.svg', dark: 'file:../../icons/concur.dark.svg' },
-			credentials: [{ name: 'concurOAuth2Api', required: true }],
-		});
-	});
-
-	it('lists resources and operations alphabetised, each operation with an implementation', () => {
-		const resource = description.properties.find((property) => property.name === 'resource')!;
-		const resourceValues = (resource.options as Array<{ value: string }>).map((option) => option.value);
-		expect(resourceValues).toEqual(['eventSubscription', 'notification', 'report']);
-		const operationSelectors = description.properties.filter((property) => property.name === 'operation');
-		expect(operationSelectors).toHaveLength(3);
-		for (const selector of operationSelectors) {
-			const names = (selector.options as Array<{ name: string }>).map((option) => option.name);
-			expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
-			const [selectorResource] = selector.displayOptions!.show!.resource as string[];
-			for (const option of selector.options as Array<{ value: string; action: string }>) {
-				expect(findOperation(selectorResource, option.value)).toBeDefined();
-				expect(option.action).toMatch(/^[A-Z][a-z]/);
-			}
-		}
-		expect(
-			operationSelectors.flatMap((selector) => (selector.options as Array<{ value: string }>).map((option) => option.value)),
-		).toEqual(['upsert', 'delete', 'get', 'getAll', 'getTopics', 'delete', 'getAll', 'addExceptions', 'approve', 'get', 'getAll', 'sendBack']);
-	});
-});
-
-describe('parameter display', () => {
-	const { description } = new Concur();
-	const displayed = (values: INodeParameters) =>
-		description.properties
-			.filter((property) => NodeHelpers.displayParameter(values, property, null, description))
-			.map((property) => property.name);
-
-	it('shows only the parameters of the selected operation', () => {
-		expect(displayed({ resource: 'notification', operation: 'delete', by: 'id' })).toEqual([
-			'resource',
-			'operation',
-			'by',
-			'notificationId',
-		]);
-	});
-
-	it('keeps other resources hidden when a shared selector is an expression', () => {
-		// n8n shows a parameter as soon as a show-condition value is an expression; the resource
-		// and operation are checked first so that cannot leak parameters of Report > Get.
-		const names = displayed({ resource: 'notification', operation: 'delete', by: '={{ $json.by }}' });
-		expect(names).toEqual(['resource', 'operation', 'by', 'notificationId', 'notificationUri']);
-		expect(names).not.toContain('reportId');
-	});
 });
 
 describe('Report > Get', () => {
@@ -408,156 +343,5 @@ describe('Report > Approve and Send Back', () => {
 			run({ resource: 'report', operation: 'approve', api: 'legacy', workflowActionUrl, comment: 'x'.repeat(2001) }),
 		).rejects.toThrow(/at most 2000/);
 		expect(request).not.toHaveBeenCalled();
-	});
-});
-
-describe('Notification', () => {
-	const notifications = [
-		{ NotificationURI: 'https://www.concursolutions.com/api/platform/notifications/v1.0/notification/n1', ObjectType: 'EXPRPT' },
-		{ NotificationURI: 'https://www.concursolutions.com/api/platform/notifications/v1.0/notification/n2', ObjectType: 'EXPRPT' },
-	];
-
-	it('gets failed notifications as JSON with a limit', async () => {
-		request.mockResolvedValueOnce(notifications);
-		const items = await run({ resource: 'notification', operation: 'getAll', returnAll: false, limit: 1 });
-		expect(sentOptions()).toEqual({
-			method: 'GET',
-			url: '/api/platform/notifications/v1.0/notification',
-			qs: { status: 'FAILED' },
-			format: 'json',
-		});
-		expect(items.map((item) => item.json)).toEqual([notifications[0]]);
-	});
-
-	it('returns all failed notifications', async () => {
-		request.mockResolvedValueOnce(notifications);
-		expect(await run({ resource: 'notification', operation: 'getAll', returnAll: true })).toHaveLength(2);
-	});
-
-	it('deletes by ID (kept exactly) and by NotificationURI, returning deleted: true', async () => {
-		request.mockResolvedValue({});
-		const items = await run([
-			{ resource: 'notification', operation: 'delete', by: 'id', notificationId: 'nOB1KNTDSWUcJPMV6dPDjNc$scu6EDbt9s' },
-			{ resource: 'notification', operation: 'delete', by: 'uri', notificationUri: notifications[1].NotificationURI },
-		]);
-		expect(request.mock.calls.map(([options]) => options)).toEqual([
-			{
-				method: 'DELETE',
-				url: '/api/platform/notifications/v1.0/notification/nOB1KNTDSWUcJPMV6dPDjNc$scu6EDbt9s',
-				format: 'json',
-			},
-			{ method: 'DELETE', url: notifications[1].NotificationURI, format: 'json' },
-		]);
-		expect(items).toEqual([
-			{ json: { deleted: true }, pairedItem: { item: 0 } },
-			{ json: { deleted: true }, pairedItem: { item: 1 } },
-		]);
-	});
-
-	it('refuses a URI that is not a NotificationURI', async () => {
-		await expect(
-			run({ resource: 'notification', operation: 'delete', by: 'uri', notificationUri: 'https://www.concursolutions.com/api/v3.0/expense/reports/R1' }),
-		).rejects.toThrow(/not a Concur NotificationURI/);
-	});
-});
-
-describe('Event Subscription', () => {
-	it('gets topics as one item per topic', async () => {
-		request.mockResolvedValueOnce(['public.test', 'public.concur.expense.report']);
-		const items = await run({ resource: 'eventSubscription', operation: 'getTopics' });
-		expect(sentOptions()).toEqual({ method: 'GET', url: '/events/v4/topics', format: 'json' });
-		expect(items.map((item) => item.json.topic)).toEqual(['public.test', 'public.concur.expense.report']);
-	});
-
-	it('creates or updates a subscription with the documented body', async () => {
-		request.mockResolvedValueOnce({ message: "Subscription 'n8n-reports' saved successfully" });
-		const items = await run({
-			resource: 'eventSubscription',
-			operation: 'upsert',
-			subscriptionId: 'n8n-reports',
-			topic: 'public.concur.expense.report',
-			filter: 'statusChanged',
-			endpoint: 'https://n8n.example.com/webhook/concur',
-		});
-		expect(sentOptions()).toEqual({
-			method: 'PUT',
-			url: '/events/v4/subscriptions/webhook',
-			body: {
-				id: 'n8n-reports',
-				filter: 'statusChanged',
-				topic: 'public.concur.expense.report',
-				webHookConfig: { endpoint: 'https://n8n.example.com/webhook/concur' },
-			},
-			format: 'json',
-		});
-		expect(items[0].json.message).toBe("Subscription 'n8n-reports' saved successfully");
-	});
-
-	it('refuses IDs outside the documented rules and bad endpoints', async () => {
-		const base = { resource: 'eventSubscription', operation: 'upsert', topic: 'public.test', filter: '.*' };
-		await expect(run({ ...base, subscriptionId: 'N8N_Reports', endpoint: 'https://x.example.com' })).rejects.toThrow(/lowercase/);
-		await expect(run({ ...base, subscriptionId: 'ok', endpoint: 'x.example.com' })).rejects.toThrow(/endpoint URL/);
-		expect(request).not.toHaveBeenCalled();
-	});
-
-	it('gets one subscription out of the array Concur returns', async () => {
-		const subscription = { id: 'n8n-reports', topic: 'public.test', filter: '.*', webHookConfig: { endpoint: 'https://x' } };
-		request.mockResolvedValueOnce([subscription]);
-		const items = await run({ resource: 'eventSubscription', operation: 'get', subscriptionId: 'n8n-reports' });
-		expect(sentOptions()).toEqual({ method: 'GET', url: '/events/v4/subscriptions/n8n-reports', format: 'json' });
-		expect(items.map((item) => item.json)).toEqual([subscription]);
-	});
-
-	it('says so when the subscription does not exist', async () => {
-		request.mockResolvedValueOnce([]);
-		await expect(run({ resource: 'eventSubscription', operation: 'get', subscriptionId: 'gone' })).rejects.toThrow(/not found/);
-	});
-
-	it('gets many and deletes', async () => {
-		request.mockResolvedValueOnce([{ id: 'a' }, { id: 'b' }]).mockResolvedValueOnce({ message: "Subscription 'a' marked for deletion" });
-		const items = await run([
-			{ resource: 'eventSubscription', operation: 'getAll', returnAll: false, limit: 1 },
-			{ resource: 'eventSubscription', operation: 'delete', subscriptionId: 'a' },
-		]);
-		expect(sentOptions(1)).toEqual({ method: 'DELETE', url: '/events/v4/subscriptions/a', format: 'json' });
-		expect(items).toEqual([
-			{ json: { id: 'a' }, pairedItem: { item: 0 } },
-			{ json: { deleted: true }, pairedItem: { item: 1 } },
-		]);
-	});
-});
-
-describe('router', () => {
-	it('continues on fail with an error item paired to its input', async () => {
-		request.mockRejectedValueOnce(new NodeApiError(createExecuteContext({ parameters: {} }).getNode(), { message: 'Report not found' }, { message: 'Report not found', httpCode: '404' }));
-		request.mockResolvedValueOnce(JSON.parse(fixture('v3-report.json')));
-		const parameters = { resource: 'report', operation: 'get', by: 'id', userLoginId: '', simplify: true };
-		const items = await run([{ ...parameters, reportId: 'MISSING' }, { ...parameters, reportId: 'F4F027007E814C1CA70E' }], true);
-		expect(items).toEqual([
-			{ json: { error: 'Report not found' }, pairedItem: { item: 0 } },
-			expect.objectContaining({ pairedItem: { item: 1 } }),
-		]);
-		expect(items[1].json.id).toBe('F4F027007E814C1CA70E');
-	});
-
-	it('stops at the failing item with its index and Concur\'s message', async () => {
-		request.mockResolvedValueOnce(JSON.parse(fixture('v3-report.json')));
-		request.mockRejectedValueOnce(new NodeApiError(createExecuteContext({ parameters: {} }).getNode(), { message: 'Report not found' }, { message: 'Report not found', httpCode: '404' }));
-		const parameters = { resource: 'report', operation: 'get', by: 'id', userLoginId: '', simplify: true };
-		const error = await run([{ ...parameters, reportId: 'A' }, { ...parameters, reportId: 'B' }]).catch((caught) => caught);
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('Report not found');
-		expect(error.httpCode).toBe('404');
-		expect(error.context.itemIndex).toBe(1);
-	});
-
-	it('wraps unexpected errors and refuses unknown operations', async () => {
-		request.mockRejectedValueOnce(new Error('socket hang up'));
-		const error = await run({ resource: 'eventSubscription', operation: 'getTopics' }).catch((caught) => caught);
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toMatch(/socket hang up/);
-		expect(error.context.itemIndex).toBe(0);
-		await expect(run({ resource: 'report', operation: 'explode' })).rejects.toThrow(/not supported/);
-		await expect(run({ resource: 'constructor', operation: 'get' })).rejects.toThrow(/not supported/);
 	});
 });

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 
 import { ConcurTrigger } from '../../nodes/Concur/ConcurTrigger.node';
 import { forgetAllSeenEvents } from '../../nodes/Concur/helpers/dedupe';
-import { CALLOUT_NOTIFICATION_XML, TriggerHarness } from '../harness/webhook';
+import { TriggerHarness } from '../harness/webhook';
+import { CALLOUT_NOTIFICATION_XML } from '../fixtures/concurEvents';
 import { Sender } from '../simulator/sender';
 import type { EssEvent, LegacyCallout } from '../simulator/state';
 

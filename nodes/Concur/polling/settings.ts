@@ -1,0 +1,73 @@
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { daysToMs, minutesToMs, parseConcurDate, secondsToMs } from '../helpers/dates';
+
+/** The Event parameter: which report changes are emitted. */
+export type ReportEvent = 'created' | 'updated' | 'createdOrUpdated';
+
+export interface ReportSettings {
+	event: ReportEvent;
+	toleranceMs: number;
+	lookBackMs: number;
+	fullDetails: boolean;
+	/** Stop after the page that reaches this many new items (0: no cap); the rest comes next poll. */
+	maxItemsPerPoll: number;
+	/** The v3 list filters every request of the poll sends. */
+	qs: IDataObject;
+}
+
+/** The Expense Report parameters, checked (an expression could yield anything). */
+export function reportSettings(this: IPollFunctions): ReportSettings {
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const pageSize = Math.floor(nonNegative.call(this, options.pageSize, 100, 'Page Size'));
+	const qs: IDataObject = { limit: Math.min(100, Math.max(1, pageSize)) };
+	// Empty means the token owner's own reports (Concur's default when `user` is omitted).
+	const user = String(this.getNodeParameter('user', 'ALL') ?? '').trim();
+	if (user) qs.user = user;
+	const approvalStatus = this.getNodeParameter('approvalStatus', '') as string;
+	const paymentStatus = this.getNodeParameter('paymentStatus', '') as string;
+	if (approvalStatus) qs.approvalStatusCode = approvalStatus;
+	if (paymentStatus) qs.paymentStatusCode = paymentStatus;
+	return {
+		event: this.getNodeParameter('event', 'createdOrUpdated') as ReportEvent,
+		toleranceMs: secondsToMs(nonNegative.call(this, options.createdToleranceSeconds, 5, 'Created Tolerance (Seconds)')),
+		lookBackMs: minutesToMs(nonNegative.call(this, options.lookBackMinutes, 10, 'Look-Back Window (Minutes)')),
+		fullDetails: options.fullDetails === true,
+		maxItemsPerPoll: Math.floor(nonNegative.call(this, options.maxItemsPerPoll, 10000, 'Max Items per Poll')),
+		qs,
+	};
+}
+
+/** A number option that must be zero or more. */
+function nonNegative(this: IPollFunctions, value: unknown, fallback: number, name: string): number {
+	if (value === undefined || value === '') return fallback;
+	const number = Number(value);
+	if (!Number.isFinite(number) || number < 0) {
+		throw new NodeOperationError(this.getNode(), `${name} must be a number of zero or more, not "${String(value)}"`);
+	}
+	return number;
+}
+
+/** Whether First Run is "Start From Now": the first poll remembers what is listed, emits nothing. */
+export function startsFromNow(this: IPollFunctions): boolean {
+	return (this.getNodeParameter('firstRun', 'now') as string) === 'now';
+}
+
+/** Epoch ms the first poll starts from, per First Run; `nowFloor` for "Start From Now". */
+export function firstRunFloor(this: IPollFunctions, now: number, nowFloor: number): number {
+	const firstRun = this.getNodeParameter('firstRun', 'now') as string;
+	if (firstRun === 'backfill') {
+		const days = this.getNodeParameter('backfillDays', 7) as number;
+		return now - daysToMs(days);
+	}
+	if (firstRun === 'date') {
+		const value = this.getNodeParameter('startDate', '') as string;
+		const start = parseConcurDate(value);
+		if (start === undefined) {
+			throw new NodeOperationError(this.getNode(), `Start Date "${value}" is not a valid date`);
+		}
+		return start;
+	}
+	return nowFloor;
+}

@@ -95,7 +95,7 @@ function parseBody(body: unknown): TokenResponseBody {
 
 type GrantStep = 'company' | 'password' | 'refresh' | 'pastedRefresh' | 'clientCredentials';
 
-/** Turns Concur's token error codes (§4.2) into messages that say what to do next. */
+/** Turns Concur's token error codes (Authentication API reference, response codes) into messages that say what to do next. */
 export function describeTokenError(
 	step: GrantStep,
 	code: number | undefined,
@@ -385,7 +385,7 @@ export async function fetchConcurToken(
 			return finish(await refreshGrant(refreshToken, 'pastedRefresh'), refreshToken, '');
 		}
 		case 'clientCredentials':
-			// App tokens come without a refresh token: the grant itself is repeated (§4.1).
+			// App tokens come without a refresh token: the grant itself is repeated (Authentication API, client credentials grant).
 			return finish(
 				await requestConcurToken(
 					httpRequest,

@@ -12,7 +12,7 @@ import type { OutboundPolicy } from './urlGate';
 export const GLZ_TOKEN_HOST = 'https://glz.api.concursolutions.com';
 export const CUSTOM_TOKEN_HOST = 'custom';
 
-/** Hosts that served pre-2017 APIs; JWTs only work on the geolocation hosts (§4.3). */
+/** Hosts that served pre-2017 APIs; tokens only work on the geolocation hosts (Concur's Authentication API: geolocation). */
 export const LEGACY_CONCUR_HOSTS = [
 	'www.concursolutions.com',
 	'eu1.concursolutions.com',

@@ -4,8 +4,9 @@
  * Starts the same setup as `npm run dev` (simulator, n8n with the packed package, credentials,
  * the example workflows), drives the editor in Debian's headless chromium through playwright-core
  * (no browser download), and writes PNGs to docs/screenshots/: each example workflow, and the
- * settings panel of each Concur node. Needs `apt-get install -y chromium` (CHROMIUM_PATH overrides
- * /usr/bin/chromium).
+ * settings panel of each Concur node, and a Concur Trigger newly added through the nodes panel.
+ * Needs `apt-get install -y chromium` (CHROMIUM_PATH overrides /usr/bin/chromium); says so and
+ * exits when the browser is missing.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -38,6 +39,9 @@ const NODE_PANELS: Array<{ example: string; node: string; file: string }> = [
 	{ example: '02-', node: 'Send Back', file: 'node-concur-send-back.png' },
 ];
 
+/** A Concur Trigger newly added to an empty workflow, as the editor sets it up. */
+const NEW_TRIGGER_FILE = 'node-concur-trigger-new.png';
+
 async function settle(page: Page, ms = 1500): Promise<void> {
 	await page.waitForLoadState('networkidle').catch(() => undefined);
 	await page.waitForTimeout(ms);
@@ -56,7 +60,18 @@ async function openWorkflow(page: Page, baseUrl: string, id: string): Promise<vo
 	await settle(page, 800);
 }
 
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
 async function main(): Promise<void> {
+	// Checked first: without a browser, starting n8n would be a minute wasted.
+	if (!fs.existsSync(CHROMIUM_PATH)) {
+		console.error(
+			`npm run screenshots drives a real browser and found none at ${CHROMIUM_PATH}.\n` +
+				'Install Chromium (not installed by default): sudo apt-get install -y chromium   (Debian/Ubuntu)\n' +
+				'or point CHROMIUM_PATH at a Chromium or Chrome binary. playwright-core (a devDependency) downloads no browser.',
+		);
+		process.exit(1);
+	}
 	fs.mkdirSync(OUT_DIR, { recursive: true });
 	const workDir = path.join(REPO_ROOT, '.dev', 'screenshots');
 	fs.rmSync(workDir, { recursive: true, force: true });
@@ -64,7 +79,7 @@ async function main(): Promise<void> {
 	const sim = await startSimulator({ port: 0 });
 	const n8n = await startN8n({ host, tarball, userFolder: path.join(workDir, 'n8n') });
 	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		executablePath: CHROMIUM_PATH,
 		headless: true,
 		args: CHROMIUM_FLAGS,
 	});
@@ -100,6 +115,24 @@ async function main(): Promise<void> {
 			console.log(`saved docs/screenshots/${panel.file}`);
 			await page.keyboard.press('Escape');
 		}
+
+		// What a user sees first: a Concur Trigger newly added to an empty workflow through the
+		// nodes panel (the credentials above exist, as in the playground).
+		await page.goto(`${n8n.baseUrl}/workflow/new`);
+		await settle(page, 2000);
+		await page.keyboard.press('Escape');
+		await page.locator('[data-test-id="canvas-add-button"]').first().click();
+		await page.locator('[data-test-id="node-creator-search-bar"], [data-test-id="search-bar"] input').first().waitFor({ timeout: 30_000 });
+		await page.keyboard.type('Concur Trigger');
+		await settle(page, 1000);
+		// The nodes panel lists the trigger as "Concur"; its one trigger is "On new Concur event".
+		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^Concur$/ }).first().click();
+		await settle(page, 1500); // let the panel finish sliding in
+		await page.getByText('On new Concur event', { exact: true }).first().click();
+		await page.locator('[data-test-id="ndv"]').waitFor({ timeout: 30_000 });
+		await settle(page, 1500);
+		await page.screenshot({ path: path.join(OUT_DIR, NEW_TRIGGER_FILE) });
+		console.log(`saved docs/screenshots/${NEW_TRIGGER_FILE}`);
 	} finally {
 		await browser.close();
 		await n8n.stop();

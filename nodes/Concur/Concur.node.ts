@@ -2,9 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as eventSubscription from './actions/eventSubscription/EventSubscription.resource';
+import * as expense from './actions/expense/Expense.resource';
 import * as notification from './actions/notification/Notification.resource';
+import * as receipt from './actions/receipt/Receipt.resource';
 import * as report from './actions/report/Report.resource';
 import { router } from './actions/router';
+import * as travelRequest from './actions/travelRequest/TravelRequest.resource';
 
 export class Concur implements INodeType {
 	description: INodeTypeDescription = {
@@ -14,7 +17,8 @@ export class Concur implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read, approve and flag SAP Concur expense reports and manage notifications and event subscriptions',
+		description:
+			'Read, approve and flag SAP Concur expense reports with their expenses and receipts, act on travel requests, and manage notifications and event subscriptions',
 		defaults: {
 			name: 'Concur',
 		},
@@ -40,21 +44,39 @@ export class Concur implements INodeType {
 						description: 'Event Subscription Service webhooks (needs a Client Credentials credential)',
 					},
 					{
+						name: 'Expense',
+						value: 'expense',
+						description: 'The expenses of a report, their itemizations and attendees',
+					},
+					{
 						name: 'Notification',
 						value: 'notification',
 						description: 'Callout notifications Concur could not deliver',
+					},
+					{
+						name: 'Receipt',
+						value: 'receipt',
+						description: 'Receipt images of expenses and reports, as files',
 					},
 					{
 						name: 'Report',
 						value: 'report',
 						description: 'Expense reports',
 					},
+					{
+						name: 'Travel Request',
+						value: 'travelRequest',
+						description: 'Travel requests (Request v4) and their approval',
+					},
 				],
 				default: 'report',
 			},
 			...eventSubscription.description,
+			...expense.description,
 			...notification.description,
+			...receipt.description,
 			...report.description,
+			...travelRequest.description,
 		],
 	};
 

@@ -49,14 +49,59 @@ export function findN8nHost(version: string): N8nHost | undefined {
 	}
 }
 
-/** Installs n8n `version` (minutes the first time, instant afterwards). Progress goes to stderr. */
-export async function ensureN8nHost(version: string): Promise<N8nHost> {
+/** Where scripts/n8n-host.sh installs `version` (the same rule as its host_dir). */
+export function hostDirFor(version: string): string {
+	const base = process.env.N8N_HOST_DIR || path.join(os.homedir(), '.cache', 'n8n-nodes-concur');
+	return path.join(base, `n8n-${version}`);
+}
+
+/**
+ * How many packages an n8n install has put into its node_modules so far (top level and scoped),
+ * for progress output while it runs. Cheap: two directory listings deep at most.
+ */
+export function installedPackageCount(version: string): number {
+	const modules = path.join(hostDirFor(version), 'node_modules');
+	let count = 0;
+	let entries: fs.Dirent[];
+	try {
+		entries = fs.readdirSync(modules, { withFileTypes: true });
+	} catch {
+		return 0;
+	}
+	for (const entry of entries) {
+		if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+		if (entry.name.startsWith('@')) {
+			try {
+				count += fs.readdirSync(path.join(modules, entry.name)).length;
+			} catch {
+				// scope folder vanished while npm moved things around
+			}
+		} else count++;
+	}
+	return count;
+}
+
+/**
+ * Installs n8n `version` (minutes the first time, instant afterwards). The install script's
+ * progress lines go to `onLog` when given (one call per line), else straight to stderr.
+ */
+export async function ensureN8nHost(version: string, { onLog }: { onLog?: (line: string) => void } = {}): Promise<N8nHost> {
 	const found = findN8nHost(version);
 	if (found) return found;
 	const dir = await new Promise<string>((resolve, reject) => {
-		const child = spawn(HOST_SCRIPT, ['install', version], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const child = spawn(HOST_SCRIPT, ['install', version], { stdio: ['ignore', 'pipe', onLog ? 'pipe' : 'inherit'] });
 		let out = '';
-		child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+		child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+		if (onLog && child.stderr) {
+			let pending = '';
+			child.stderr.on('data', (chunk: Buffer) => {
+				pending += chunk.toString();
+				const lines = pending.split('\n');
+				pending = lines.pop() ?? '';
+				for (const line of lines) if (line.trim()) onLog(line);
+			});
+			child.stderr.on('end', () => pending.trim() && onLog(pending));
+		}
 		child.on('error', reject);
 		child.on('exit', (code) =>
 			code === 0
@@ -129,6 +174,8 @@ export interface StartN8nOptions {
 	logFile?: string;
 	/** Milliseconds to wait for n8n to come up (first start runs migrations). */
 	startTimeoutMs?: number;
+	/** Called with n8n's process id right after it is spawned (before it is ready). */
+	onSpawn?: (pid: number) => void;
 }
 
 export interface ApiResponse<T = any> {
@@ -153,6 +200,11 @@ export class N8nInstance {
 
 	get major(): number {
 		return Number(this.host.version.split('.')[0]);
+	}
+
+	/** Process id of the n8n server. */
+	get pid(): number | undefined {
+		return this.child.pid;
 	}
 
 	/** Raw HTTP call against n8n (webhooks, /rest, /api). Never throws on HTTP status. */
@@ -442,6 +494,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		{ env, stdio: ['ignore', log, log], cwd: userFolder },
 	);
 	fs.closeSync(log);
+	if (child.pid !== undefined) options.onSpawn?.(child.pid);
 	// Never leave an n8n behind when the caller exits without stop() (crash, process.exit).
 	const killOnExit = () => child.kill('SIGKILL');
 	process.once('exit', killOnExit);

@@ -131,21 +131,45 @@ export interface ImportedExample {
 	active: boolean;
 	/** Why activation failed, when it did. */
 	activationError?: string;
+	/** Why it was imported without activating it, when `activate` said so. */
+	inactiveReason?: string;
 }
 
-/** Imports every example (localized) and activates the ones with a trigger. */
+/**
+ * Whether a workflow acts on the External Validation step of expense reports: a Concur Trigger
+ * for legacy callouts (Concur sends them at that step) or for ESS events with the External
+ * Validation transition. Concur lets one automation act on a step; two would both try to approve.
+ */
+export function handlesExternalValidation(workflow: WorkflowJson): boolean {
+	return workflow.nodes.some(
+		(node) =>
+			node.type === 'n8n-nodes-concur.concurTrigger' &&
+			!node.disabled &&
+			(node.parameters?.source === 'callout' ||
+				(Array.isArray(node.parameters?.transitions) && node.parameters.transitions.includes('expenseExternalValidation'))),
+	);
+}
+
+/**
+ * Imports every example (localized) and activates it, unless `activate` is false or returns a
+ * reason not to (the reason is kept in `inactiveReason`).
+ */
 export async function importExamples(
 	n8n: N8nInstance,
 	credentials: PlaygroundCredentials,
 	settings: Record<string, string | number>,
-	{ activate = true }: { activate?: boolean } = {},
+	{
+		activate = true,
+	}: { activate?: boolean | ((example: { file: string; workflow: WorkflowJson }, imported: ImportedExample[]) => true | string) } = {},
 ): Promise<ImportedExample[]> {
 	const imported: ImportedExample[] = [];
 	for (const file of exampleFiles()) {
 		const workflow = localizeWorkflow(loadExample(file), credentials, settings);
 		const { id } = await n8n.createWorkflow(workflow);
 		const entry: ImportedExample = { file, id, name: workflow.name, workflow, active: false };
-		if (activate) {
+		const decision = typeof activate === 'function' ? activate({ file, workflow }, imported) : activate;
+		if (typeof decision === 'string') entry.inactiveReason = decision;
+		if (decision === true) {
 			try {
 				await activateAndWait(n8n, id, workflow);
 				entry.active = true;

@@ -19,7 +19,8 @@ import {
 	webhookUrl,
 	type PlaygroundCredentials,
 } from '../../scripts/lib/playground';
-import { eventBody, signBody, startSimulator, type ConcurSimulator, type EssEvent } from '../simulator';
+import { eventBody, expenseIdOf, receiptImageIdOf, seededReceipt, signBody, startSimulator, travelRequestsOf, type ConcurSimulator, type EssEvent } from '../simulator';
+import { approvalsWorkflow } from './approvals';
 import {
 	actionWorkflow,
 	errorOf,
@@ -310,6 +311,7 @@ export function describeN8n(version: string): void {
 					['01-ess-report-submitted-to-chat.json', 'active'],
 					['02-callout-policy-check.json', 'active'],
 					['03-consultant-client-template.json', 'active'],
+					['04-travel-request-auto-approve.json', 'active'],
 				]);
 				const [toChat, policy, template] = examples;
 
@@ -360,9 +362,53 @@ export function describeN8n(version: string): void {
 				expect(templated.comments.join(' ')).toContain('pre-approval');
 				expect(messages).toHaveLength(2);
 				expect(messages[1]).toMatch(/^\[Acme Corp\] Sent back: /);
+
+				// 4. Travel request pending: a small one is approved for its approver, a large one is asked about in the chat.
+				const requests = travelRequestsOf(sim);
+				const pendingRequest = (amount: number) => {
+					const request = requests.create({ ownerLoginId: 'bob@acme-sim.example' });
+					request.amount = amount;
+					requests.act(request.id, 'submit', sim.tenant.userByLogin('bob@acme-sim.example'));
+					const requestEvent = sim.events.pending().filter((candidate) => candidate.facts.id === request.id).pop()!;
+					return { request, requestEvent };
+				};
+				const travel = examples[3];
+				const small = pendingRequest(400);
+				const large = pendingRequest(4000);
+				const travelDeliveries = await sim.sendEvents(webhookUrl(n8n, travel.workflow, 'Concur Trigger'), {
+					eventIds: [small.requestEvent.id, large.requestEvent.id],
+				});
+				expect(travelDeliveries.every((delivery) => delivery.delivered)).toBe(true);
+				const travelRuns = await waitForExecutions(n8n, travel.id, 2);
+				expect(travelRuns.map(errorOf)).toEqual([undefined, undefined]);
+				expect(requests.get(small.request.id)!.status).toBe('APPROVED');
+				expect(requests.get(large.request.id)!.status).toBe('SUBMITTED');
+				expect(messages).toHaveLength(3);
+				expect(messages[2]).toContain(large.request.requestId);
 			} finally {
 				await new Promise<void>((resolve) => chat.close(() => resolve()));
 			}
+		});
+
+		test('approvals: Expense Get Many, Receipt Get as a binary file and Travel Request Get in one workflow', async () => {
+			const path = `concur-e2e-approvals-${version.replace(/\./g, '-')}`;
+			const { id } = await deploy(approvalsWorkflow(credentials, path));
+			const report = sim.reports.list().find((candidate) => candidate.entries.length >= 2 && candidate.entries.some((entry) => entry.receiptReceived))!;
+			const withReceipt = report.entries.find((entry) => entry.receiptReceived)!;
+			const request = travelRequestsOf(sim).requests[0];
+			const response = await n8n.request('POST', `/webhook/${path}`, {
+				body: { userId: report.ownerUuid, reportId: report.id, receiptImageId: receiptImageIdOf(withReceipt), requestId: request.id },
+			});
+			expect(response.status).toBe(200);
+			const [execution] = await waitForExecutions(n8n, id, 1);
+			expect(errorOf(execution)).toBeUndefined();
+			expect(outputOf(execution, 'Expenses').map((expense) => expense.id)).toEqual(report.entries.map(expenseIdOf));
+			const receipt = seededReceipt(report, withReceipt);
+			expect(outputOf(execution, 'Receipt')).toEqual([expect.objectContaining({ of: 'receiptImage', mimeType: receipt.mimeType })]);
+			const receiptItem = (execution.data!.resultData.runData.Receipt[0].data!.main[0] as Array<{ binary?: Record<string, { mimeType: string; fileName: string }> }>)[0];
+			expect(receiptItem.binary?.data).toEqual(expect.objectContaining({ mimeType: receipt.mimeType, fileName: expect.stringMatching(/^receipt-/) }));
+			expect(outputOf(execution, 'Travel Request')).toEqual([expect.objectContaining({ id: request.id, requestId: request.requestId })]);
+			await n8n.deactivateWorkflow(id);
 		});
 	});
 }

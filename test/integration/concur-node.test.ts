@@ -272,12 +272,20 @@ describe('Report > Add Exceptions', () => {
 });
 
 describe('Report > Approve and Send Back', () => {
-	it('approves through v4 and the report moves on', async () => {
-		const report = reportsWith('A_PEND')[1];
+	it('approves through v4 at external validation and the report moves on to the manager', async () => {
+		const report = reportsWith('A_EXTV')[1];
 		const result = await runConcur({ resource: 'report', operation: 'approve', api: 'v4', reportId: report.id, comment: 'Approved by n8n' });
 		expect(result.nodeError).toBeUndefined();
 		expect(result.output).toEqual([{ success: true, reportId: report.id, action: 'approve' }]);
-		expect(sim.reports.get(report.id)!.approvalStatusCode).toBe('A_APPR');
+		expect(sim.reports.get(report.id)!.approvalStatusCode).toBe('A_PEND');
+	});
+
+	it('a company token does not act on the manager\'s step (A_PEND): Concur\'s 409 and message', async () => {
+		const report = reportsWith('A_PEND')[1];
+		const result = await runConcur({ resource: 'report', operation: 'approve', api: 'v4', reportId: report.id, comment: 'Approved by n8n' });
+		expect(result.nodeError?.message).toMatch(/waiting for its approver manager@acme-sim\.example/);
+		expect(result.nodeError?.httpCode).toBe('409');
+		expect(sim.reports.get(report.id)!.approvalStatusCode).toBe('A_PEND');
 	});
 
 	it('approves through the legacy WorkflowActionURL', async () => {
@@ -290,7 +298,7 @@ describe('Report > Approve and Send Back', () => {
 	});
 
 	it('sends back through v4 with a comment', async () => {
-		const report = reportsWith('A_PEND')[1];
+		const report = reportsWith('A_EXTV')[1];
 		const result = await runConcur({ resource: 'report', operation: 'sendBack', api: 'v4', reportId: report.id, comment: 'Receipt missing' });
 		expect(result.output).toEqual([{ success: true, reportId: report.id, action: 'sendBack' }]);
 		expect(sim.reports.get(report.id)!.approvalStatusCode).toBe('A_RESU');

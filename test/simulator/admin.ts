@@ -1,6 +1,7 @@
 // /_sim/ admin endpoints: drive a simulator running in another process (CLI, e2e tests).
 import type { ConcurSimulator } from './index';
 import {
+	currentStep,
 	TransitionError,
 	type ReportAction,
 	type SimReport,
@@ -41,8 +42,17 @@ export async function adminRoute(sim: ConcurSimulator, ctx: RequestContext): Pro
 		const actions: Record<string, ReportAction> = { submit: 'submit', approve: 'approve', sendback: 'sendBack', pay: 'pay', recall: 'recall', touch: 'touch' };
 		const action = actions[m[2].toLowerCase()];
 		if (!action) throw new HttpError(400, `Unknown action ${m[2]}: use submit, approve, sendback, pay, recall or touch`);
+		// 404 for an unknown report; 409 only for a report whose status does not allow the action.
+		if (!sim.tenant.reportById(m[1])) throw new HttpError(404, `Report ${m[1]} not found`);
 		try {
-			const report = sim.tenant.applyChange(m[1], action, { comment: typeof body.comment === 'string' ? body.comment : action === 'sendBack' ? 'Sent back by the simulator' : undefined });
+			// The admin acts as whoever the report's step waits for: the System role at external
+			// validation, the approver (the manager) at A_PEND, who then appears as actingUserId.
+			const step = currentStep(sim.tenant.reportById(m[1])!);
+			const approver = step && !step.system && step.approverLoginId ? sim.tenant.userByLogin(step.approverLoginId) : undefined;
+			const report = sim.tenant.applyChange(m[1], action, {
+				comment: typeof body.comment === 'string' ? body.comment : action === 'sendBack' ? 'Sent back by the simulator' : undefined,
+				actingUserId: (action === 'approve' || action === 'sendBack') && approver ? approver.uuid : null,
+			});
 			return sendJson(ctx, 200, adminReport(sim, report));
 		} catch (error) {
 			if (error instanceof TransitionError) throw new HttpError(409, error.message);

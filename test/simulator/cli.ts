@@ -10,6 +10,7 @@ const USAGE = `Concur simulator
   npm run sim -- seed [--count 12] [--submit] [--queue-events]
   npm run sim -- create [--owner alice@acme-sim.example] [--amount 120.5] [--no-receipts]
   npm run sim -- change <reportId> <submit|approve|sendback|pay|recall|touch> [--comment "text"]
+                 (approve/sendback act as the step's approver: external validation at A_EXTV, the manager at A_PEND)
   npm run sim -- reports [--last 20]
   npm run sim -- events
   npm run sim -- send-events --url <webhook url> [--all]
@@ -18,6 +19,7 @@ const USAGE = `Concur simulator
   npm run sim -- deliveries
   npm run sim -- auto-deliver [--events-url <url>] [--callout-url <url> [--user u --password p]] [--no-subscriptions] | --off
   npm run sim -- fault --status 429|500|503 [--count 1] [--path /api/v3.0] | --latency <ms> | --timeout <count> | --clear
+                 (without --path: the next API calls, never a token request; --path /oauth2 for those)
   npm run sim -- tokens [--expire-all] [--expired-status 401|403] [--lifetime <seconds>]
 
 Options for every command except serve: --sim <base url> (default: $CONCUR_SIM_URL or the last 'serve').`;

@@ -1,11 +1,13 @@
 // Fault injection: status faults (429 with Retry-After, 500, 503...), added latency and requests
-// that never get an answer. Admin paths (/_sim/) are never affected.
+// that never get an answer. Admin paths (/_sim/) are never affected. A status fault or time-out
+// without a path prefix hits the API calls, not the token endpoint: "throttle the next two API
+// calls" must not be spent on a token request. Pass pathPrefix '/oauth2' to fault token requests.
 
 export interface StatusFault {
 	status: number;
 	/** How many matching requests get the fault (default 1). Infinity = until cleared. */
 	count?: number;
-	/** Only requests whose raw path starts with this prefix (default: every Concur path). */
+	/** Only requests whose raw path starts with this prefix (default: every Concur API path except the token endpoint). */
 	pathPrefix?: string;
 	/** Retry-After header value for 429/503 (default '0' for 429, none otherwise). */
 	retryAfter?: string | number;
@@ -13,6 +15,14 @@ export interface StatusFault {
 
 interface ActiveStatusFault extends StatusFault {
 	remaining: number;
+}
+
+/** The OAuth2 token endpoint, which a fault reaches only when its pathPrefix names it. */
+export const TOKEN_PATH_PREFIX = '/oauth2/';
+
+/** Whether a fault with `pathPrefix` applies to a request for `path`. */
+export function faultMatches(path: string, pathPrefix?: string): boolean {
+	return pathPrefix ? path.startsWith(pathPrefix) : !path.startsWith(TOKEN_PATH_PREFIX);
 }
 
 export class Faults {
@@ -31,7 +41,7 @@ export class Faults {
 		this.latencyMs = Math.max(0, ms);
 	}
 
-	/** The next `count` matching requests are read but never answered (the socket stays open until close()). */
+	/** The next `count` matching requests (default: API calls, not token requests) are read but never answered (the socket stays open until close()). */
 	timeout(count = 1, pathPrefix?: string): void {
 		this.hangs.push({ remaining: count, pathPrefix });
 	}
@@ -44,7 +54,7 @@ export class Faults {
 
 	/** Consumes and returns the status fault for this path, if any. */
 	takeStatus(path: string): ActiveStatusFault | undefined {
-		const fault = this.statusFaults.find((f) => f.remaining > 0 && (!f.pathPrefix || path.startsWith(f.pathPrefix)));
+		const fault = this.statusFaults.find((f) => f.remaining > 0 && faultMatches(path, f.pathPrefix));
 		if (!fault) return undefined;
 		fault.remaining--;
 		this.statusFaults = this.statusFaults.filter((f) => f.remaining > 0);
@@ -53,7 +63,7 @@ export class Faults {
 	}
 
 	takeHang(path: string): boolean {
-		const hang = this.hangs.find((h) => h.remaining > 0 && (!h.pathPrefix || path.startsWith(h.pathPrefix)));
+		const hang = this.hangs.find((h) => h.remaining > 0 && faultMatches(path, h.pathPrefix));
 		if (!hang) return false;
 		hang.remaining--;
 		this.hangs = this.hangs.filter((h) => h.remaining > 0);

@@ -6,6 +6,7 @@ import type { ConcurSimulator } from './index';
 import {
 	type Home,
 	type SimUser,
+	type WorkflowActor,
 } from './state';
 import type { AccessClaims } from './tokens';
 import { escapeXml } from './xml';
@@ -193,6 +194,15 @@ export function authenticate(sim: ConcurSimulator, ctx: RequestContext, kind: 'r
 
 export function tokenUser(sim: ConcurSimulator, claims: AccessClaims): SimUser | undefined {
 	return claims['concur.type'] === 'user' ? sim.tenant.userByUuid(claims.sub) : undefined;
+}
+
+/**
+ * Who a token acts as in a workflow action: the System role for company tokens and Web Services
+ * Administrators (concur-api.md §2.7), else the token's user (an approver, if anyone's).
+ */
+export function workflowActor(sim: ConcurSimulator, claims: AccessClaims): WorkflowActor {
+	const user = tokenUser(sim, claims);
+	return !user || user.admin ? { kind: 'system' } : { kind: 'user', user };
 }
 
 /** Company tokens and Web Services Admin users may act on every user's reports. */

@@ -16,6 +16,10 @@ export type { EssEvent, LegacyCallout, SimReport, SimUser, FailedNotification, S
 export type { LoggedRequest } from './server';
 export { isRetryable, signBody, eventBody, testConnection } from './sender';
 export { parseXml, type XmlElement } from './xml';
+export { attendeesOf, entryByExpenseId, entryByKey, expenseIdOf, itemizationsOf, receiptImageIdOf } from './expenses';
+export { entryImage, receiptsOf, reportImage, seededReceipt } from './receipts';
+export { receiptJpeg, receiptPdf, receiptPng } from './receiptFiles';
+export { travelRequestsOf, type SimTravelRequest } from './travelRequests';
 
 export interface SimulatorOptions extends TenantOptions {
 	/** Port of the primary geolocation (default 0 = any free port). Always bound to 127.0.0.1. */

@@ -4,8 +4,10 @@ import type { ConcurSimulator } from './index';
 import {
 	amountDueEmployee,
 	APPROVAL_STATUS_NAMES,
+	assertActsOnStep,
 	KNOWN_EXCEPTION_CODES,
 	LEGACY_HOST,
+	NotTheApproverError,
 	PAYMENT_STATUS_NAMES,
 	reportTotal,
 	TransitionError,
@@ -15,7 +17,7 @@ import {
 } from './state';
 import type { AccessClaims } from './tokens';
 import { child, childText, escapeXml, parseXml, XmlParseError } from './xml';
-import { HttpError, sendJson, sendXml, NS_EXPENSE, NS_NOTIFICATION, NS_XSI, type RequestContext } from './http';
+import { HttpError, sendJson, sendXml, workflowActor, NS_EXPENSE, NS_NOTIFICATION, NS_XSI, type RequestContext } from './http';
 
 function money(value: number): string {
 	return value.toFixed(8);
@@ -217,8 +219,11 @@ export function v11WorkflowAction(sim: ConcurSimulator, ctx: RequestContext, key
 	if (comment.length > 2000) return failure('Comment must be at most 2000 characters.');
 	if (mapped === 'sendBack' && !comment.trim()) return failure('A comment is required when sending a report back to the employee.');
 	try {
+		// The caller must act on the step the report is at (System role at A_EXTV, its approver at A_PEND).
+		assertActsOnStep(found.report, workflowActor(sim, claims));
 		sim.tenant.applyChange(found.report.id, mapped, { comment: comment || undefined, actingUserId: claims['concur.type'] === 'user' ? claims.sub : null });
 	} catch (error) {
+		if (error instanceof NotTheApproverError) return failure(error.message);
 		if (error instanceof TransitionError) return failure(`The report is not in a workflow step that allows this action (${found.report.approvalStatusCode}).`);
 		throw error;
 	}

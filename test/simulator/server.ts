@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConcurSimulator } from './index';
-import { TransitionError, type Home } from './state';
+import { ReportNotFoundError, TransitionError, type Home } from './state';
 import { OAuthError } from './tokens';
 import { HttpError, requireMethod, jsonBody, safeDecode, send, sendJson, sendError, authenticate, STATUS_TEXT, type RequestContext, type LoggedRequest } from './http';
 import { tokenEndpoint } from './oauth';
@@ -14,6 +14,9 @@ import { notificationsList, v11Exceptions, v11FullDetails, v11WorkflowAction } f
 import { checkV4Context, v4Get, v4Workflow } from './v4';
 import { essRoute } from './ess';
 import { adminRoute } from './admin';
+import { expenseRoute } from './expenses';
+import { MAX_IMAGE_BYTES, receiptRoute } from './receipts';
+import { travelRequestRoute } from './travelRequests';
 
 export type { LoggedRequest } from './http';
 
@@ -43,7 +46,8 @@ export async function handleRequest(sim: ConcurSimulator, req: IncomingMessage, 
 	const isAdmin = path.startsWith('/_sim/');
 	if (!isAdmin) sim.requests.push(log);
 	try {
-		ctx.body = await readBody(req);
+		// Image uploads may be up to 10 MB (receipts.ts answers Concur's own error above that).
+		ctx.body = await readBody(req, path.startsWith('/api/image/') ? 2 * MAX_IMAGE_BYTES : MAX_BODY_BYTES);
 	} catch (error) {
 		sendError(ctx, error instanceof HttpError ? error.status : 400, (error as Error).message);
 		return;
@@ -77,6 +81,7 @@ export async function handleRequest(sim: ConcurSimulator, req: IncomingMessage, 
 	} catch (error) {
 		if (error instanceof HttpError) sendError(ctx, error.status, error.message, error.extra);
 		else if (error instanceof OAuthError) sendJson(ctx, error.httpStatus, error.body());
+		else if (error instanceof ReportNotFoundError) sendError(ctx, 404, error.message);
 		else if (error instanceof TransitionError) sendError(ctx, 400, error.message);
 		else {
 			sendError(ctx, 500, 'Internal simulator error');
@@ -85,13 +90,13 @@ export async function handleRequest(sim: ConcurSimulator, req: IncomingMessage, 
 	}
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		req.on('data', (chunk: Buffer) => {
 			size += chunk.length;
-			if (size > MAX_BODY_BYTES) {
+			if (size > maxBytes) {
 				reject(new HttpError(413, 'Request body too large'));
 				req.destroy();
 				return;
@@ -172,8 +177,8 @@ async function route(sim: ConcurSimulator, ctx: RequestContext): Promise<void> {
 	if ((m = /^\/expensereports\/v4\/users\/([^/]+)\/context\/([^/]+)\/reports\/([^/]+)\/(approve|sendBack|recall)$/.exec(path))) {
 		requireMethod(ctx, 'PATCH');
 		const claims = authenticate(sim, ctx, 'resource');
-		checkV4Context(sim, m[1], m[2]);
-		return v4Workflow(sim, ctx, claims, m[3], m[4] as 'approve' | 'sendBack' | 'recall');
+		const user = checkV4Context(sim, m[1], m[2]);
+		return v4Workflow(sim, ctx, claims, m[3], m[4] as 'approve' | 'sendBack' | 'recall', user);
 	}
 	if ((m = /^\/expensereports\/v4\/users\/([^/]+)\/reports\/([^/]+)\/submit$/.exec(path))) {
 		requireMethod(ctx, 'PATCH');
@@ -228,6 +233,9 @@ async function route(sim: ConcurSimulator, ctx: RequestContext): Promise<void> {
 		const claims = authenticate(sim, ctx, 'app');
 		return essRoute(sim, ctx, claims);
 	}
+
+	// Expenses (v4, v3 entries), receipt images (Image v1.0) and travel requests (Request v4).
+	if (expenseRoute(sim, ctx) || receiptRoute(sim, ctx) || travelRequestRoute(sim, ctx)) return;
 
 	throw new HttpError(404, `No such resource: ${method} ${path}`);
 }

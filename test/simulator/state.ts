@@ -136,6 +136,58 @@ export interface Subscription {
 
 export class TransitionError extends Error {}
 
+/** No report with that id (the API layers answer 404). */
+export class ReportNotFoundError extends Error {}
+
+/** The caller is not the one who acts on the report's current workflow step (see assertActsOnStep). */
+export class NotTheApproverError extends Error {}
+
+/**
+ * Who performs a workflow action through Concur's APIs (concur-api.md §2.5, §2.7): the System role
+ * (a company token, or a Web Services Administrator) or a user acting as an approver.
+ */
+export type WorkflowActor = { kind: 'system' } | { kind: 'user'; user: SimUser };
+
+export interface WorkflowStep {
+	/** The ESS stepCode of the step. */
+	code: 'EXTVAL' | 'MANAGER';
+	/** A system step (external validation) is acted on by the System role, never by a person. */
+	system: boolean;
+	/** Login ID of the approver a MANAGER step waits for. */
+	approverLoginId: string | null;
+}
+
+/** The workflow step a report waits in, or null when no step waits for an approver's action. */
+export function currentStep(report: SimReport): WorkflowStep | null {
+	if (report.approvalStatusCode === 'A_EXTV') return { code: 'EXTVAL', system: true, approverLoginId: null };
+	if (report.approvalStatusCode === 'A_PEND') return { code: 'MANAGER', system: false, approverLoginId: report.approverLoginId };
+	return null;
+}
+
+/**
+ * Throws NotTheApproverError unless `actor` is the one who acts on the report's current step: the
+ * System role at external validation (A_EXTV), the report's approver at the MANAGER step
+ * (A_PEND). A report at no step is left to applyChange, which refuses the action for its status.
+ * So two automations that both answer one submission cannot approve it twice: the first moves it
+ * to the manager, and the second is refused there.
+ */
+export function assertActsOnStep(report: SimReport, actor: WorkflowActor): void {
+	const step = currentStep(report);
+	if (!step) return;
+	if (step.system) {
+		if (actor.kind !== 'system')
+			throw new NotTheApproverError(
+				`Report ${report.id} is at the external validation step (A_EXTV): only the System role (a company token or a Web Services Administrator) acts on it.`,
+			);
+		return;
+	}
+	if (actor.kind !== 'user' || actor.user.loginId.toLowerCase() !== (step.approverLoginId ?? '').toLowerCase())
+		throw new NotTheApproverError(
+			`Report ${report.id} is waiting for its approver ${step.approverLoginId ?? '(none)'} (A_PEND, step MANAGER); ` +
+				(actor.kind === 'system' ? 'a company token acts only on system steps such as external validation.' : `${actor.user.loginId} is not that approver.`),
+		);
+}
+
 /** Deterministic PRNG so the seeded tenant looks the same every run (ids, amounts, keys). */
 export function prng(seed: number): () => number {
 	let a = seed >>> 0;
@@ -485,7 +537,7 @@ export class Tenant {
 	applyChange(reportId: string, action: ReportAction, options: { comment?: string; queue?: boolean; actingUserId?: string | null } = {}): SimReport {
 		if (action === 'create') return this.createReport({ queue: options.queue });
 		const report = this.byId.get(reportId);
-		if (!report) throw new TransitionError(`Report ${reportId} not found`);
+		if (!report) throw new ReportNotFoundError(`Report ${reportId} not found`);
 		const previousApproval = report.approvalStatusCode;
 		const previousPayment = report.paymentStatusCode;
 		let stepCode: string | null = null;

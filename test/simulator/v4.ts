@@ -3,14 +3,17 @@ import type { ConcurSimulator } from './index';
 import {
 	amountDueEmployee,
 	APPROVAL_STATUS_NAMES,
+	assertActsOnStep,
+	NotTheApproverError,
 	PAYMENT_STATUS_NAMES,
 	reportTotal,
 	TransitionError,
 	type SimReport,
 	type SimUser,
+	type WorkflowActor,
 } from './state';
 import type { AccessClaims } from './tokens';
-import { HttpError, jsonBody, send, sendJson, isAdmin, type RequestContext } from './http';
+import { HttpError, jsonBody, send, sendJson, isAdmin, workflowActor, type RequestContext } from './http';
 
 export function checkV4Context(sim: ConcurSimulator, userId: string, context: string): SimUser {
 	if (!['TRAVELER', 'PROXY', 'MANAGER'].includes(context))
@@ -68,7 +71,21 @@ export function v4Get(sim: ConcurSimulator, ctx: RequestContext, claims: AccessC
 	sendJson(ctx, 200, v4Report(sim, report, ctx.base, context));
 }
 
-export function v4Workflow(sim: ConcurSimulator, ctx: RequestContext, claims: AccessClaims, reportId: string, action: 'approve' | 'sendBack' | 'recall' | 'submit'): void {
+/**
+ * PATCH …/approve | sendBack | recall | submit. `onBehalfOf` is the user of a user-context URL
+ * (…/users/{userId}/context/{contextType}/reports/{id}/…); the short URLs (…/reports/{id}/approve)
+ * act as the token: the System role for a company token. Approve and send back only act on the
+ * step the caller is the approver for (System role at A_EXTV, the report's approver at A_PEND);
+ * recall is the owner's.
+ */
+export function v4Workflow(
+	sim: ConcurSimulator,
+	ctx: RequestContext,
+	claims: AccessClaims,
+	reportId: string,
+	action: 'approve' | 'sendBack' | 'recall' | 'submit',
+	onBehalfOf?: SimUser,
+): void {
 	const body = jsonBody(ctx);
 	const report = sim.tenant.reportById(reportId);
 	if (!report) throw new HttpError(404, `Report ${reportId} not found`);
@@ -77,13 +94,22 @@ export function v4Workflow(sim: ConcurSimulator, ctx: RequestContext, claims: Ac
 		throw new HttpError(400, 'comment is required', { validationErrors: [{ id: 'comment', message: 'must not be blank', source: 'comment' }] });
 	if (comment && comment.length > 2000)
 		throw new HttpError(400, 'comment is too long', { validationErrors: [{ id: 'comment', message: 'size must be at most 2000', source: 'comment' }] });
+	let actor: WorkflowActor = workflowActor(sim, claims);
+	if (onBehalfOf) {
+		// A user token acts only for its own user; the System role may act for anyone.
+		if (actor.kind === 'user' && actor.user.uuid !== onBehalfOf.uuid) throw new HttpError(403, 'The token does not belong to this user');
+		actor = { kind: 'user', user: onBehalfOf };
+	}
 	try {
+		if (action === 'approve' || action === 'sendBack') assertActsOnStep(report, actor);
+		if (action === 'recall' && onBehalfOf && onBehalfOf.uuid !== report.ownerUuid)
+			throw new NotTheApproverError(`Only the owner of report ${report.id} can recall it`);
 		sim.tenant.applyChange(report.id, action, { comment, actingUserId: claims['concur.type'] === 'user' ? claims.sub : null });
 	} catch (error) {
+		if (error instanceof NotTheApproverError) throw new HttpError(409, error.message, { errorId: 'expense.report.workflow.notApprover' });
 		if (error instanceof TransitionError)
 			throw new HttpError(409, `The report is not in a workflow step that allows ${action} (${report.approvalStatusCode})`, { errorId: 'expense.report.workflow.invalidState' });
 		throw error;
 	}
 	send(ctx, 204, null);
 }
-

@@ -2,14 +2,21 @@ import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-work
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as eventSubscription from './eventSubscription/EventSubscription.resource';
+import * as expense from './expense/Expense.resource';
 import type { ConcurOperation, ConcurResource } from './node.type';
+import { OperationItems } from './node.type';
 import * as notification from './notification/Notification.resource';
+import * as receipt from './receipt/Receipt.resource';
 import * as report from './report/Report.resource';
+import * as travelRequest from './travelRequest/TravelRequest.resource';
 
 const resources: Record<ConcurResource, Record<string, ConcurOperation>> = {
 	eventSubscription: eventSubscription.operations,
+	expense: expense.operations,
 	notification: notification.operations,
+	receipt: receipt.operations,
 	report: report.operations,
+	travelRequest: travelRequest.operations,
 };
 
 /** The operation module for a resource/operation pair, or undefined when the pair is unknown. */
@@ -44,7 +51,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 			const responseData = await handler.execute.call(this, itemIndex);
 			const executionData = this.helpers.constructExecutionMetaData(
-				this.helpers.returnJsonArray(responseData),
+				responseData instanceof OperationItems ? responseData.items : this.helpers.returnJsonArray(responseData),
 				{ itemData: { item: itemIndex } },
 			);
 			returnData.push(...executionData);

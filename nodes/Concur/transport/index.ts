@@ -4,6 +4,7 @@
  * v3 paging, and errors that carry Concur's own message but never a token.
  */
 import type {
+	BinaryHelperFunctions,
 	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
@@ -38,6 +39,22 @@ export interface ConcurRequestOptions {
 	format?: 'json' | 'xml';
 	headers?: IDataObject;
 	credentialType?: 'concurOAuth2Api';
+	/**
+	 * Raw bytes to send (an image upload), their Content-Type in `headers`. Called once per
+	 * attempt: a stream can be sent only once, so every retry (429, token refresh) gets a new one.
+	 */
+	binaryBody?: () => Promise<ConcurBinary>;
+}
+
+/** Bytes n8n can store or send: a Buffer, or a stream that is read once (never held twice). */
+export type ConcurBinary = Parameters<BinaryHelperFunctions['prepareBinaryData']>[0];
+
+/** A binary answer (a receipt image): the body is a stream, to be read once. */
+export interface ConcurBinaryResponse {
+	body: ConcurBinary;
+	contentType?: string;
+	contentDisposition?: string;
+	contentLength?: number;
 }
 
 const MAINTENANCE_MESSAGE = 'Concur is down for maintenance: it asks callers to wait 5 minutes';
@@ -281,6 +298,106 @@ async function credentialForcingRefresh(
 	};
 }
 
+/** Whether a value is a readable stream (an answer read with `encoding: 'stream'`). */
+function isStream(value: unknown): value is AsyncIterable<unknown> & { destroy?: () => void } {
+	return (
+		value !== null &&
+		typeof value === 'object' &&
+		typeof (value as { pipe?: unknown }).pipe === 'function' &&
+		typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+	);
+}
+
+/** Longest error answer read from a stream: enough for Concur's message, never a whole image. */
+const MAX_STREAMED_ERROR_BYTES = 64 * 1024;
+
+/**
+ * The body of a failed streamed request, read (bounded) so its message can be shown and the
+ * connection is freed before a retry.
+ */
+async function readStreamedErrorBody(body: unknown): Promise<unknown> {
+	if (!isStream(body)) return body;
+	const chunks: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of body) {
+			const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+			chunks.push(bytes);
+			size += bytes.length;
+			if (size >= MAX_STREAMED_ERROR_BYTES) break;
+		}
+	} catch {
+		// The message is best effort: the status alone still makes a clear error.
+	} finally {
+		body.destroy?.();
+	}
+	return Buffer.concat(chunks).subarray(0, MAX_STREAMED_ERROR_BYTES);
+}
+
+/**
+ * Sends one request (plus bounded 429 retries and the token-refresh retries) and returns n8n's
+ * full response. Every failure becomes a NodeApiError with Concur's own message.
+ */
+async function sendToConcur(
+	this: ConcurContext,
+	options: ConcurRequestOptions,
+	request: IHttpRequestOptions,
+	headers: IDataObject,
+): Promise<FullResponse> {
+	const credentialType = options.credentialType ?? 'concurOAuth2Api';
+	const tokenBefore = await storedAccessToken.call(this, credentialType);
+	let forcedRefresh: ICredentialsDecrypted | undefined;
+	let resentAfterRefresh = false;
+	for (let retry = 0; ; retry++) {
+		let response: FullResponse | undefined;
+		let failure: HttpFailure | undefined;
+		const tokenAtAttempt = options.binaryBody ? await storedAccessToken.call(this, credentialType) : tokenBefore;
+		try {
+			// A fresh copy per attempt: n8n's authenticate step writes into the options it gets.
+			const attempt: IHttpRequestOptions = { ...request, headers: { ...headers } };
+			if (options.binaryBody) attempt.body = (await options.binaryBody()) as unknown as IHttpRequestOptions['body'];
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				credentialType,
+				attempt,
+				// Concur answers an expired token with 401 or 403: both refresh and retry once.
+				{ preAuthenticationRetryStatusCode: [401, 403], credentialsDecrypted: forcedRefresh },
+			)) as FullResponse;
+		} catch (error) {
+			failure = extractFailure(error);
+			if (request.encoding === 'stream') failure.body = await readStreamedErrorBody(failure.body);
+		}
+		if (!failure) return response as FullResponse;
+		if (failure.status === 429 && retry < concurRetryPolicy.maxRetries) {
+			await sleep(retryDelayMs(retry, parseRetryAfterMs(failure.headers['retry-after'])));
+			continue;
+		}
+		if (
+			options.binaryBody &&
+			!resentAfterRefresh &&
+			(failure.status === 401 || failure.status === 403) &&
+			(await storedAccessToken.call(this, credentialType)) !== tokenAtAttempt
+		) {
+			// n8n refreshed the token but cannot send a stream twice: send a fresh one ourselves.
+			resentAfterRefresh = true;
+			continue;
+		}
+		if (
+			failure.status === 403 &&
+			mustForceRefreshAfter403(
+				failure.status,
+				forcedRefresh !== undefined,
+				tokenBefore,
+				await storedAccessToken.call(this, credentialType),
+			)
+		) {
+			forcedRefresh = await credentialForcingRefresh.call(this, credentialType);
+			continue;
+		}
+		throw buildApiError(this, failure, options, await secretsNow.call(this, credentialType, tokenBefore));
+	}
+}
+
 /**
  * Calls Concur once (plus bounded 429 retries) and returns the parsed body ({} for 204). The result
  * is `unknown`: each operation knows (and casts to) the shape of its endpoint.
@@ -304,56 +421,70 @@ export async function concurApiRequest(
 		returnFullResponse: true,
 	};
 	if (options.qs && Object.keys(options.qs).length) request.qs = options.qs;
-	if (options.body !== undefined) {
+	if (options.body !== undefined && !options.binaryBody) {
 		request.body = options.body;
 		if (!isXmlBody) request.json = true;
 	}
 	// XML is read as raw bytes so the package's safe parser sees exactly what Concur sent.
 	if (format === 'xml') request.encoding = 'arraybuffer';
 
-	const credentialType = options.credentialType ?? 'concurOAuth2Api';
-	const tokenBefore = await storedAccessToken.call(this, credentialType);
-	let forcedRefresh: ICredentialsDecrypted | undefined;
-	for (let retry = 0; ; retry++) {
-		let response: FullResponse | undefined;
-		let failure: HttpFailure | undefined;
-		try {
-			// A fresh copy per attempt: n8n's authenticate step writes into the options it gets.
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				credentialType,
-				{ ...request, headers: { ...headers } },
-				// Concur answers an expired token with 401 or 403: both refresh and retry once.
-				{ preAuthenticationRetryStatusCode: [401, 403], credentialsDecrypted: forcedRefresh },
-			)) as FullResponse;
-		} catch (error) {
-			failure = extractFailure(error);
-		}
-		if (failure) {
-			if (failure.status === 429 && retry < concurRetryPolicy.maxRetries) {
-				await sleep(retryDelayMs(retry, parseRetryAfterMs(failure.headers['retry-after'])));
-				continue;
-			}
-			if (
-				failure.status === 403 &&
-				mustForceRefreshAfter403(
-					failure.status,
-					forcedRefresh !== undefined,
-					tokenBefore,
-					await storedAccessToken.call(this, credentialType),
-				)
-			) {
-				forcedRefresh = await credentialForcingRefresh.call(this, credentialType);
-				continue;
-			}
-			throw buildApiError(this, failure, options, await secretsNow.call(this, credentialType, tokenBefore));
-		}
-		const body = response?.body;
-		if (response?.statusCode === 204) return {};
-		// Some legacy endpoints answer XML whatever Accept says: it still comes back as clean JSON.
-		const answeredXml = format === 'xml' || asText(body).trimStart().startsWith('<');
-		return answeredXml ? parseXmlBody(this, body, options) : parseJsonBody(body);
+	const response = await sendToConcur.call(this, options, request, headers);
+	const body = response.body;
+	if (response.statusCode === 204) return {};
+	// Some legacy endpoints answer XML whatever Accept says: it still comes back as clean JSON.
+	const answeredXml = format === 'xml' || asText(body).trimStart().startsWith('<');
+	return answeredXml ? parseXmlBody(this, body, options) : parseJsonBody(body);
+}
+
+function describeOrigin(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return 'Concur';
 	}
+}
+
+const headerText = (value: unknown): string | undefined =>
+	typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+
+/**
+ * Downloads bytes from Concur (a receipt image) as a stream, with the same authentication,
+ * routing, outbound-URL gate, retries and errors as every other call. The body is never buffered
+ * here: hand it to `prepareBinaryData`, which stores it as it arrives.
+ */
+export async function concurApiDownload(
+	this: ConcurContext,
+	options: Pick<ConcurRequestOptions, 'url' | 'qs' | 'headers' | 'credentialType'>,
+): Promise<ConcurBinaryResponse> {
+	// Image URLs carry their own short-lived access in the path: errors name only the origin.
+	const shown = /^https?:\/\//i.test(options.url) ? `${describeOrigin(options.url)}/…` : options.url;
+	const requestOptions: ConcurRequestOptions = { ...options, url: shown, method: 'GET' };
+	const headers: IDataObject = { Accept: '*/*', ...(options.headers ?? {}) };
+	const request: IHttpRequestOptions = {
+		method: 'GET',
+		url: options.url,
+		headers,
+		timeout: concurRetryPolicy.timeoutMs,
+		returnFullResponse: true,
+		encoding: 'stream',
+	};
+	if (options.qs && Object.keys(options.qs).length) request.qs = options.qs;
+	const response = await sendToConcur.call(this, requestOptions, request, headers);
+	const responseHeaders = lowerCaseKeys(response.headers);
+	if (response.statusCode === 204 || response.body === undefined || response.body === null || response.body === '') {
+		throw new NodeApiError(this.getNode(), { message: 'empty answer' } as JsonObject, {
+			message: `Concur sent no content (GET ${shown.split('?')[0]})`,
+		});
+	}
+	const length = Number(responseHeaders['content-length']);
+	return {
+		body: (Buffer.isBuffer(response.body) || isStream(response.body)
+			? response.body
+			: Buffer.from(asText(response.body))) as ConcurBinary,
+		contentType: headerText(responseHeaders['content-type']),
+		contentDisposition: headerText(responseHeaders['content-disposition']),
+		contentLength: Number.isFinite(length) && length >= 0 ? length : undefined,
+	};
 }
 
 /**

@@ -40,9 +40,9 @@ describe('node description', () => {
 	it('lists resources and operations alphabetised, each operation with an implementation', () => {
 		const resource = description.properties.find((property) => property.name === 'resource')!;
 		const resourceValues = (resource.options as Array<{ value: string }>).map((option) => option.value);
-		expect(resourceValues).toEqual(['eventSubscription', 'notification', 'report']);
+		expect(resourceValues).toEqual(['eventSubscription', 'expense', 'notification', 'receipt', 'report', 'travelRequest']);
 		const operationSelectors = description.properties.filter((property) => property.name === 'operation');
-		expect(operationSelectors).toHaveLength(3);
+		expect(operationSelectors).toHaveLength(6);
 		for (const selector of operationSelectors) {
 			const names = (selector.options as Array<{ name: string }>).map((option) => option.name);
 			expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
@@ -54,7 +54,14 @@ describe('node description', () => {
 		}
 		expect(
 			operationSelectors.flatMap((selector) => (selector.options as Array<{ value: string }>).map((option) => option.value)),
-		).toEqual(['upsert', 'delete', 'get', 'getAll', 'getTopics', 'delete', 'getAll', 'addExceptions', 'approve', 'get', 'getAll', 'sendBack']);
+		).toEqual([
+			...['upsert', 'delete', 'get', 'getAll', 'getTopics'],
+			...['get', 'getAttendees', 'getItemizations', 'getAll'],
+			...['delete', 'getAll'],
+			...['get', 'upload'],
+			...['addExceptions', 'approve', 'get', 'getAll', 'recall', 'sendBack'],
+			...['approve', 'get', 'getAll', 'recall', 'sendBack'],
+		]);
 	});
 });
 

@@ -5,9 +5,10 @@ import * as addExceptions from './addExceptions.operation';
 import * as approve from './approve.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
+import * as recall from './recall.operation';
 import * as sendBack from './sendBack.operation';
 
-export const operations: Record<string, ConcurOperation> = { addExceptions, approve, get, getAll, sendBack };
+export const operations: Record<string, ConcurOperation> = { addExceptions, approve, get, getAll, recall, sendBack };
 
 export const description: INodeProperties[] = [
 	{
@@ -42,6 +43,12 @@ export const description: INodeProperties[] = [
 				action: 'Get many reports',
 			},
 			{
+				name: 'Recall',
+				value: 'recall',
+				description: 'Call a submitted report back to its owner (v4), e.g. to add a missing receipt',
+				action: 'Recall a report',
+			},
+			{
 				name: 'Send Back',
 				value: 'sendBack',
 				description: 'Send a report back to the employee',
@@ -54,5 +61,6 @@ export const description: INodeProperties[] = [
 	...approve.description,
 	...get.description,
 	...getAll.description,
+	...recall.description,
 	...sendBack.description,
 ];

@@ -1,11 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { concurApiRequest } from '../../transport';
+import { concurApiRequest, concurApiRequestAllItems } from '../../transport';
 import { scopeToOperation } from '../displayOptions';
-import { normalizeFullDetails, simplifyFullDetails, simplifyV2Report, simplifyV3Report, simplifyV4Report, unwrapRoot } from './simplify';
+import { legacyEntriesOf, listOf, simplifyLegacyEntry, simplifyV3Entry, simplifyV4Expense } from '../expense/simplify';
+import { expensesUrlOfReportUrl } from '../expense/urls';
+import { normalizeFullDetails, simplifyFullDetails, simplifyV2Report, simplifyV3Report, simplifyV4Report, text, unwrapRoot } from './simplify';
+import type { ReportUrlKind } from './urls';
 import { classifyReportUrl, isPathSegment } from './urls';
-import { REPORTS_V3_PATH } from '../../transport/paths';
+import { EXPENSE_ENTRIES_V3_PATH, REPORTS_V3_PATH } from '../../transport/paths';
 
 const properties: INodeProperties[] = [
 	{
@@ -61,6 +64,14 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { by: ['url'] } },
 	},
 	{
+		displayName: 'Include Expenses',
+		name: 'includeExpenses',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to add the expenses of the report to the same item, as expenses (type, amounts, date, vendor, receipt status, exceptions): one more call for a v4 URL or a report ID',
+	},
+	{
 		displayName: 'Simplify',
 		name: 'simplify',
 		type: 'boolean',
@@ -73,7 +84,52 @@ const displayOptions = { show: { resource: ['report'], operation: ['get'] } };
 
 export const description = scopeToOperation(displayOptions, properties);
 
+/** A v3 report's entries (`/api/v3.0/expense/entries?reportID=`), every page. */
+async function v3EntriesOf(this: IExecuteFunctions, reportId: string, user: string | undefined): Promise<IDataObject[]> {
+	return await concurApiRequestAllItems.call(this, {
+		method: 'GET',
+		url: EXPENSE_ENTRIES_V3_PATH,
+		qs: { reportID: reportId, ...(user ? { user } : {}) },
+		format: 'json',
+	});
+}
+
+/**
+ * The report's expenses, read the way its API offers them: v4 from the report URL's `/expenses`,
+ * v3 from the Expense Entries list, v1.1 and v2 from the entries their answer already holds.
+ */
+async function expensesOfReport(
+	this: IExecuteFunctions,
+	kind: ReportUrlKind,
+	report: IDataObject,
+	url: string,
+	simplify: boolean,
+): Promise<IDataObject[]> {
+	if (kind === 'fullDetails' || kind === 'v2') {
+		const entries = legacyEntriesOf(report);
+		return simplify ? entries.map(simplifyLegacyEntry) : entries;
+	}
+	if (kind === 'v4') {
+		const expenses = listOf(await concurApiRequest.call(this, { method: 'GET', url: expensesUrlOfReportUrl(url), format: 'json' }));
+		return simplify ? expenses.map(simplifyV4Expense) : expenses;
+	}
+	const reportId = text(report.ID) ?? '';
+	const entries = await v3EntriesOf.call(this, reportId, text(report.OwnerLoginID));
+	return simplify ? entries.map(simplifyV3Entry) : entries;
+}
+
 async function getByUrl(this: IExecuteFunctions, itemIndex: number, simplify: boolean): Promise<IDataObject> {
+	const includeExpenses = this.getNodeParameter('includeExpenses', itemIndex, false) as boolean;
+	const report = await getReportByUrl.call(this, itemIndex, simplify);
+	if (!includeExpenses) return report.output;
+	return { ...report.output, expenses: await expensesOfReport.call(this, report.kind, report.raw, report.url, simplify) };
+}
+
+async function getReportByUrl(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	simplify: boolean,
+): Promise<{ kind: ReportUrlKind; url: string; raw: IDataObject; output: IDataObject }> {
 	const url = (this.getNodeParameter('url', itemIndex) as string).trim();
 	const kind = classifyReportUrl(url);
 	if (!kind) {
@@ -86,13 +142,12 @@ async function getByUrl(this: IExecuteFunctions, itemIndex: number, simplify: bo
 	if (kind === 'fullDetails') {
 		const response = await concurApiRequest.call(this, { method: 'GET', url, format: 'xml' });
 		const details = normalizeFullDetails(unwrapRoot(response, 'ReportDetails'));
-		return simplify ? simplifyFullDetails(details) : details;
+		return { kind, url, raw: details, output: simplify ? simplifyFullDetails(details) : details };
 	}
 	const report = (await concurApiRequest.call(this, { method: 'GET', url, format: 'json' })) as IDataObject;
-	if (!simplify) return report;
-	if (kind === 'v4') return simplifyV4Report(report);
-	if (kind === 'v2') return simplifyV2Report(report);
-	return simplifyV3Report(report);
+	if (!simplify) return { kind, url, raw: report, output: report };
+	const output = kind === 'v4' ? simplifyV4Report(report) : kind === 'v2' ? simplifyV2Report(report) : simplifyV3Report(report);
+	return { kind, url, raw: report, output };
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
@@ -117,5 +172,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		qs: user === '' ? undefined : { user },
 		format: 'json',
 	})) as IDataObject;
-	return simplify ? simplifyV3Report(report) : report;
+	const output = simplify ? simplifyV3Report(report) : report;
+	if (!(this.getNodeParameter('includeExpenses', itemIndex, false) as boolean)) return output;
+	const entries = await v3EntriesOf.call(this, reportId, user === '' ? text(report.OwnerLoginID) : user);
+	return { ...output, expenses: simplify ? entries.map(simplifyV3Entry) : entries };
 }

@@ -299,6 +299,30 @@ describe('fault injection', () => {
 		expect(sim.faults.served.hang).toBe(1);
 		expect((await call(`${sim.baseUrl}/api/v3.0/expense/reports`, { token: access_token })).status).toBe(200);
 	});
+
+	it('without a path prefix a fault hits the next API calls, never a token request (pathPrefix /oauth2 does)', async () => {
+		// `npm run sim -- fault --status 429 --count 2` says "throttle the next two API calls": an n8n
+		// that needs a token first must still meet both 429s on its API calls.
+		const admin = (path: string, body: object) => call(`${sim.baseUrl}/_sim/${path}`, { method: 'POST', body });
+		await admin('faults', { status: 429, count: 2 });
+		const { access_token } = await companyToken(sim);
+		const url = `${sim.baseUrl}/api/v3.0/expense/reports?user=ALL`;
+		expect((await call(url, { token: access_token })).status).toBe(429);
+		await companyToken(sim);
+		expect((await call(url, { token: access_token })).status).toBe(429);
+		expect((await call(url, { token: access_token })).status).toBe(200);
+		expect(sim.faults.served.status).toBe(2);
+
+		sim.faults.timeout(1);
+		await companyToken(sim); // answered: time-outs without a prefix spare token requests too
+		expect(sim.faults.describe().timeouts).toEqual([{ remaining: 1, pathPrefix: null }]);
+		sim.faults.clear();
+
+		await admin('faults', { status: 429, count: 1, pathPrefix: '/oauth2' });
+		await expect(companyToken(sim)).rejects.toThrow(/company grant failed/);
+		await companyToken(sim);
+		expect((await call(url, { token: access_token })).status).toBe(200);
+	});
 });
 
 describe('admin endpoints and CLI', () => {
@@ -310,6 +334,11 @@ describe('admin endpoints and CLI', () => {
 		expect(created.OwnerLoginID).toBe('carol@acme-sim.example');
 		expect((await admin(`reports/${created.ID}/submit`, 'POST', {})).json().ApprovalStatusCode).toBe('A_EXTV');
 		expect((await admin(`reports/${created.ID}/pay`, 'POST', {})).status).toBe(409);
+		// An unknown report is 404 (409 is only for a status that does not allow the change).
+		const unknown = await admin('reports/NOSUCHREPORT00000000/approve', 'POST', {});
+		expect(unknown.status).toBe(404);
+		expect(unknown.json().error.message).toBe('Report NOSUCHREPORT00000000 not found');
+		expect((await admin('reports/NOSUCHREPORT00000000')).status).toBe(404);
 		expect((await admin('events')).json().pending.map((e: any) => e.eventType)).toEqual(['reportCreated', 'statusChanged']);
 		expect((await admin('callouts')).json().pending).toHaveLength(1);
 
@@ -329,6 +358,19 @@ describe('admin endpoints and CLI', () => {
 		expect((await call(`${sim.baseUrl}/api/v3.0/expense/reports`, { token: access_token })).status).toBe(403);
 		expect((await admin('seed', 'POST', { count: 5 })).json().created).toBe(5);
 		expect(sim.requests.some((r) => r.path.startsWith('/_sim/'))).toBe(false);
+	});
+
+	it('`change <id> approve` acts as the step\'s approver: the System role at A_EXTV, then the manager', async () => {
+		const admin = (path: string) => call(`${sim.baseUrl}/_sim/${path}`, { method: 'POST', body: {} });
+		const report = sim.reports.create();
+		sim.reports.submit(report.id);
+		expect((await admin(`reports/${report.id}/approve`)).json().ApprovalStatusCode).toBe('A_PEND');
+		expect((await admin(`reports/${report.id}/approve`)).json().ApprovalStatusCode).toBe('A_APPR');
+		const acting = sim.events.pending().filter((e) => e.facts.reportId === report.id).map((e) => [e.facts.currentApprovalStatus, e.facts.actingUserId]);
+		expect(acting.slice(-2)).toEqual([
+			['A_PEND', null],
+			['A_APPR', sim.tenant.userByLogin('manager@acme-sim.example')!.uuid],
+		]);
 	});
 
 	it('parses arguments and runs commands against a running simulator', async () => {

@@ -286,12 +286,88 @@ describe('v1.1 XML', () => {
 			Status: 'FAILURE',
 			Message: 'The action cannot be executed because the item has recently been changed. Please refresh your list and try again.',
 		});
-		// The path segment is case-insensitive (WorkFlowAction / workflowaction).
-		const sendBack = await action(url().replace('workflowaction', 'WorkFlowAction'), `<WorkflowAction ${ns}><Action>Send Back to Employee</Action><Comment>Receipts missing</Comment></WorkflowAction>`);
+		// A_PEND waits for the manager: the company token (System role) may not act on it, even
+		// with the current WorkflowActionURL.
+		const notTheApprover = await action(url(), `<WorkflowAction ${ns}><Action>Approve</Action></WorkflowAction>`);
+		expect(notTheApprover.status).toBe(200);
+		expect(status(notTheApprover.text)).toEqual({
+			Status: 'FAILURE',
+			Message: expect.stringMatching(/waiting for its approver manager@acme-sim\.example .*company token acts only on system steps/),
+		});
+		expect(report.approvalStatusCode).toBe('A_PEND');
+		// The manager may. The path segment is case-insensitive (WorkFlowAction / workflowaction).
+		const manager = (await userToken(sim, 'manager@acme-sim.example')).access_token;
+		const sendBack = await call(url().replace('workflowaction', 'WorkFlowAction'), {
+			method: 'POST',
+			token: manager,
+			body: `<WorkflowAction ${ns}><Action>Send Back to Employee</Action><Comment>Receipts missing</Comment></WorkflowAction>`,
+			headers: { 'Content-Type': 'application/xml' },
+		});
 		expect(status(sendBack.text).Status).toBe('SUCCESS!');
 		expect(report.approvalStatusCode).toBe('A_RESU');
 		const notAllowed = await action(url(), `<WorkflowAction ${ns}><Action>Approve</Action></WorkflowAction>`);
 		expect(status(notAllowed.text).Status).toBe('FAILURE');
+	});
+
+	it('WorkFlowAction: the System role acts only at external validation, and a user only on the step they approve', async () => {
+		const report = sim.reports.create();
+		const ns = 'xmlns="http://www.concursolutions.com/api/expense/expensereport/2011/03"';
+		const approve = async (bearer: string) => {
+			const response = await call(`${sim.baseUrl}/api/expense/expensereport/v1.1/report/${report.wfKey}/WorkFlowAction`, {
+				method: 'POST',
+				token: bearer,
+				body: `<WorkflowAction ${ns}><Action>Approve</Action></WorkflowAction>`,
+				headers: { 'Content-Type': 'application/xml' },
+			});
+			return xmlToJson(parseXml(response.text)) as { Status: string; Message: string };
+		};
+		const manager = (await userToken(sim, 'manager@acme-sim.example')).access_token;
+		const alice = (await userToken(sim, 'alice@acme-sim.example')).access_token;
+		const admin = (await userToken(sim)).access_token; // a Web Services Administrator: System role
+		sim.reports.submit(report.id);
+		expect((await approve(manager)).Message).toMatch(/external validation step \(A_EXTV\): only the System role/);
+		expect(report.approvalStatusCode).toBe('A_EXTV');
+		expect((await approve(admin)).Status).toBe('SUCCESS!');
+		expect(report.approvalStatusCode).toBe('A_PEND');
+		expect((await approve(alice)).Message).toMatch(/alice@acme-sim\.example is not that approver/);
+		expect((await approve(admin)).Status).toBe('FAILURE');
+		expect(report.approvalStatusCode).toBe('A_PEND');
+		expect((await approve(manager)).Status).toBe('SUCCESS!');
+		expect(report.approvalStatusCode).toBe('A_APPR');
+	});
+
+	it('one submission answered by two automations (callout and ESS) is approved once, then waits for the manager', async () => {
+		// What the playground did when a callout workflow (legacy API) and an ESS workflow (v4 API)
+		// both handled one external-validation step: the report skipped its approver.
+		const report = sim.reports.create();
+		sim.reports.submit(report.id);
+		const ns = 'xmlns="http://www.concursolutions.com/api/expense/expensereport/2011/03"';
+		const legacyApprove = async () => {
+			// As example 2 does it: read the current WorkflowActionURL, then post to it.
+			const details = parseXml((await get(`/api/expense/expensereport/v1.1/reportfulldetails/${report.rptKey}`)).text);
+			const workflowActionUrl = textOf(details, 'WorkflowActionURL')!.replace('https://www.concursolutions.com', sim.baseUrl);
+			const response = await call(workflowActionUrl, { method: 'POST', token, body: `<WorkflowAction ${ns}><Action>Approve</Action></WorkflowAction>`, headers: { 'Content-Type': 'application/xml' } });
+			return (xmlToJson(parseXml(response.text)) as { Status: string }).Status;
+		};
+		const v4Approve = async () => (await call(`${sim.baseUrl}/expensereports/v4/reports/${report.id}/approve`, { method: 'PATCH', token, body: {} })).status;
+
+		// Either order: the first automation approves the external validation, the second is refused.
+		expect(await v4Approve()).toBe(204);
+		expect(await legacyApprove()).toBe('FAILURE');
+		expect(report.approvalStatusCode).toBe('A_PEND');
+		const other = sim.reports.create();
+		sim.reports.submit(other.id);
+		const otherV4 = async () => (await call(`${sim.baseUrl}/expensereports/v4/reports/${other.id}/approve`, { method: 'PATCH', token, body: {} })).status;
+		const otherLegacy = await call(`${sim.baseUrl}/api/expense/expensereport/v1.1/report/${other.wfKey}/WorkFlowAction`, {
+			method: 'POST',
+			token,
+			body: `<WorkflowAction ${ns}><Action>Approve</Action></WorkflowAction>`,
+			headers: { 'Content-Type': 'application/xml' },
+		});
+		expect((xmlToJson(parseXml(otherLegacy.text)) as { Status: string }).Status).toBe('SUCCESS!');
+		expect(await otherV4()).toBe(409);
+		expect(other.approvalStatusCode).toBe('A_PEND');
+		expect(sim.events.pending().filter((e) => e.facts.reportId === report.id).map((e) => e.facts.currentApprovalStatus)).toEqual(['A_NOTF', 'A_EXTV', 'A_PEND']);
 	});
 });
 
@@ -324,11 +400,40 @@ describe('v4', () => {
 		expect(error.validationErrors[0].source).toBe('comment');
 		expect((await patch('approve', { comment: 'ok' })).status).toBe(204);
 		expect(report.approvalStatusCode).toBe('A_PEND');
-		expect((await patch('sendBack', { comment: 'Please add receipts' })).status).toBe(204);
+		// The short URL acts as the System role, which does not act on the manager's step.
+		const notTheApprover = await patch('sendBack', { comment: 'Please add receipts' });
+		expect(notTheApprover.status).toBe(409);
+		expect(notTheApprover.json()).toMatchObject({ errorId: 'expense.report.workflow.notApprover', errorMessage: expect.stringMatching(/waiting for its approver manager@acme-sim\.example/) });
+		expect(report.approvalStatusCode).toBe('A_PEND');
+		const managerId = sim.tenant.userByLogin('manager@acme-sim.example')!.uuid;
+		const manager = (await userToken(sim, 'manager@acme-sim.example')).access_token;
+		const asManager = await call(`${sim.baseUrl}/expensereports/v4/users/${managerId}/context/MANAGER/reports/${report.id}/sendBack`, {
+			method: 'PATCH',
+			token: manager,
+			body: { comment: 'Please add receipts' },
+		});
+		expect(asManager.status).toBe(204);
 		expect(report.approvalStatusCode).toBe('A_RESU');
 		const wrongState = await patch('approve');
 		expect(wrongState.status).toBe(409);
 		expect(wrongState.json().errorMessage).toMatch(/not in a workflow step/);
+	});
+
+	it('user-context approve: only the approver of the step, with their own token (or a company token acting for them)', async () => {
+		const report = sim.reports.create();
+		sim.reports.submit(report.id);
+		sim.reports.approve(report.id); // external validation passed: A_PEND
+		const managerId = sim.tenant.userByLogin('manager@acme-sim.example')!.uuid;
+		const aliceId = sim.tenant.userByLogin('alice@acme-sim.example')!.uuid;
+		const alice = (await userToken(sim, 'alice@acme-sim.example')).access_token;
+		const approveAs = (userId: string, bearer: string) =>
+			call(`${sim.baseUrl}/expensereports/v4/users/${userId}/context/MANAGER/reports/${report.id}/approve`, { method: 'PATCH', token: bearer, body: {} });
+		expect((await approveAs(managerId, alice)).status).toBe(403);
+		const notApprover = await approveAs(aliceId, alice);
+		expect(notApprover.status).toBe(409);
+		expect(notApprover.json().errorMessage).toMatch(/alice@acme-sim\.example is not that approver/);
+		expect((await approveAs(managerId, token)).status).toBe(204);
+		expect(report.approvalStatusCode).toBe('A_APPR');
 	});
 
 	it('user-context workflow URLs: submit, recall', async () => {

@@ -1,5 +1,5 @@
 /**
- * Signed Concur ESS events for the benchmarks and the soak: the §5.4 envelope (expense report
+ * Signed Concur ESS events for the benchmarks and the soak: the Concur's Event Subscription Service docs, events envelope (expense report
  * `statusChanged`), compact JSON bytes and a `Concur-Signature` made with the simulator's signer
  * (RSASSA-PSS, SHA-256, maximum salt), so what n8n receives is byte for byte what Concur sends.
  */

@@ -1,4 +1,4 @@
-// ESS subscription management (concur-api.md §5.3), app tokens only.
+// ESS subscription management (Concur's Event Subscription Service docs, subscriptions), app tokens only.
 import type { ConcurSimulator } from './index';
 import type { AccessClaims } from './tokens';
 import { HttpError, requireMethod, jsonBody, safeDecode, sendJson, type RequestContext } from './http';

@@ -198,7 +198,7 @@ export function tokenUser(sim: ConcurSimulator, claims: AccessClaims): SimUser |
 
 /**
  * Who a token acts as in a workflow action: the System role for company tokens and Web Services
- * Administrators (concur-api.md §2.7), else the token's user (an approver, if anyone's).
+ * Administrators (Concur's v1.1 Workflow Action docs), else the token's user (an approver, if anyone's).
  */
 export function workflowActor(sim: ConcurSimulator, claims: AccessClaims): WorkflowActor {
 	const user = tokenUser(sim, claims);

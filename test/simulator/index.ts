@@ -192,7 +192,7 @@ export class ConcurSimulator {
 		this.servers.length = 0;
 	}
 
-	/** Topics an app token may see: `events.topic.read` alone gives an empty list (§5.3). */
+	/** Topics an app token may see: `events.topic.read` alone gives an empty list (Concur's Event Subscription Service docs, subscriptions). */
 	topicsFor(scopes: string[]): string[] {
 		if (!scopes.includes('events.topic.read')) return [];
 		return ALL_TOPICS.filter((topic) => TOPIC_SCOPES[topic].length === 0 || TOPIC_SCOPES[topic].some((s) => scopes.includes(s)));

@@ -1,5 +1,5 @@
 // v1.1 XML APIs (report full details, exceptions, workflow action) and the notifications API
-// (concur-api.md §1.3, §1.4, §2.1, §2.6, §2.7).
+// (Concur's Notification v1.0 API; Concur's callout docs; Concur's Expense Report v1.1 docs; Concur's v1.1 Exceptions docs; Concur's v1.1 Workflow Action docs).
 import type { ConcurSimulator } from './index';
 import {
 	amountDueEmployee,

@@ -1,4 +1,4 @@
-// OAuth2 token endpoint (concur-api.md §4.1, §4.2).
+// OAuth2 token endpoint (Concur's Authentication API, grants; Concur's Authentication API, response codes).
 import type { ConcurSimulator } from './index';
 import { OAuthError } from './tokens';
 import { sendJson, constantTimeEqual, type RequestContext } from './http';

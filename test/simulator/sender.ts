@@ -1,4 +1,4 @@
-// Delivers ESS events and legacy callouts the way Concur does (concur-api.md §1, §5.1, §5.2):
+// Delivers ESS events and legacy callouts the way Concur does (Concur's Event Notification (callout) docs; Concur's Event Subscription Service docs, delivery and retries; Concur's Event Subscription Service docs, signature):
 // - ESS: POST of one compact JSON event, `Concur-Signature` = base64 RSASSA-PSS (SHA-256,
 //   MGF1-SHA-256, maximum salt length) over the exact body bytes, `Concur-Correlationid`.
 // - Legacy callout: POST of the <Notification> XML with HTTP Basic Auth.
@@ -43,7 +43,7 @@ export interface SenderOptions {
 	requestTimeoutMs?: number;
 }
 
-/** Concur's ESS retry rule (§5.1): 5xx, 401, 403, 429 and I/O errors are retried; other 4xx are not. */
+/** Concur's ESS retry rule (Concur's Event Subscription Service docs, delivery and retries): 5xx, 401, 403, 429 and I/O errors are retried; other 4xx are not. */
 export function isRetryable(status: number | null): boolean {
 	if (status === null) return true;
 	return status >= 500 || status === 401 || status === 403 || status === 429;
@@ -104,7 +104,7 @@ function postRaw(url: string, body: Buffer, headers: Record<string, string>, tim
 
 /**
  * Concur's application-connector "Test Connection": GET `{host}/system/v1.0/testconnection` with
- * the connector's Basic Auth pair (§1.1). Pass the full URL. Resolves with the HTTP status (null
+ * the connector's Basic Auth pair (Concur's Application Connector docs (Basic Auth)). Pass the full URL. Resolves with the HTTP status (null
  * when unreachable).
  */
 export async function testConnection(url: string, auth: { user: string; password: string }, timeoutMs = 10_000): Promise<number | null> {

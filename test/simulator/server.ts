@@ -1,6 +1,6 @@
 // Request entry and route table of the Concur simulator. The handlers live in one file per API
 // (oauth.ts, v3.ts, legacy.ts, v4.ts, ess.ts, admin.ts); every wire format follows
-// /work/shared/reference/concur-api.md. Paths are matched on the RAW request path: report keys
+// Concur's public API reference (developer.concur.com). Paths are matched on the RAW request path: report keys
 // contain `$` and `%` and are compared byte for byte, never percent-decoded.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -66,7 +66,7 @@ export async function handleRequest(sim: ConcurSimulator, req: IncomingMessage, 
 				const retryAfter = fault.retryAfter ?? (fault.status === 429 ? '0' : undefined);
 				if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
 				if (fault.status === 429) {
-					// §6: the gateway's rate-limit body, whatever the API.
+					// Concur's HTTP status code and rate limit docs: the gateway's rate-limit body, whatever the API.
 					sendJson(
 						ctx,
 						429,

@@ -110,7 +110,7 @@ export interface LegacyCallout {
 	objectUri: string;
 	eventDate: string; // yyyy-MM-dd as pushed
 	eventDateTime: string; // yyyy-MM-ddTHH:mm:ss, used when it becomes a FAILED notification
-	/** The exact XML body Concur pushes (§1.2, no namespace). */
+	/** The exact XML body Concur pushes (Concur's callout push sample, no namespace). */
 	xml: string;
 }
 
@@ -143,7 +143,7 @@ export class ReportNotFoundError extends Error {}
 export class NotTheApproverError extends Error {}
 
 /**
- * Who performs a workflow action through Concur's APIs (concur-api.md §2.5, §2.7): the System role
+ * Who performs a workflow action through Concur's APIs (Concur's Expense Report v4 and Workflows docs; Concur's v1.1 Workflow Action docs): the System role
  * (a company token, or a Web Services Administrator) or a user acting as an approver.
  */
 export type WorkflowActor = { kind: 'system' } | { kind: 'user'; user: SimUser };
@@ -740,7 +740,7 @@ export class Tenant {
 		return callout;
 	}
 
-	/** A callout Concur could not deliver becomes a FAILED notification (§1.5 item 8). */
+	/** A callout Concur could not deliver becomes a FAILED notification (Concur's Notification v1.0 API). */
 	failCallout(callout: LegacyCallout): FailedNotification {
 		const existing = this.notifications.find((n) => n.id === callout.id);
 		if (existing) return existing;

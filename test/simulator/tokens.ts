@@ -1,5 +1,5 @@
 // OAuth2 side of the simulator: RS256 JWT access tokens, opaque rotating refresh tokens,
-// company request tokens, and the error bodies of concur-api.md §4.2.
+// company request tokens, and the error bodies of Concur's Authentication API, response codes.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
@@ -49,7 +49,7 @@ export interface RefreshRecord {
 	expiresAt: number;
 }
 
-/** A Concur OAuth error as §4.2 documents it. */
+/** A Concur OAuth error as Concur's Authentication API, response codes documents it. */
 export class OAuthError extends Error {
 	constructor(
 		readonly httpStatus: number,

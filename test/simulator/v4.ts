@@ -1,4 +1,4 @@
-// Expense v4: report get, workflows, exceptions (concur-api.md §2.5).
+// Expense v4: report get, workflows, exceptions (Concur's Expense Report v4 and Workflows docs).
 import type { ConcurSimulator } from './index';
 import {
 	amountDueEmployee,

@@ -1,5 +1,5 @@
 // The simulator's report APIs: v3 list/get (paging, filters), v1.1 XML, v4 JSON, notifications
-// and ESS subscription management (concur-api.md §1.3, §1.4, §2, §5.3, §5.4).
+// and ESS subscription management (Concur's Notification v1.0 API; Concur's callout docs; Concur's Expense Report APIs; Concur's Event Subscription Service docs, subscriptions; Concur's Event Subscription Service docs, events).
 import { parseXml, xmlToJson, type XmlElement } from '../../nodes/Concur/helpers/xml';
 import { startSimulator, type ConcurSimulator } from '../simulator';
 import { appToken, call, companyToken, userToken } from '../simulator/testing';
@@ -229,7 +229,7 @@ describe('v1.1 XML', () => {
 		expect((await get(`/api/expense/expensereport/v1.1/reportfulldetails/${encodeURIComponent(report.rptKey)}`)).status).toBe(404);
 	});
 
-	it('Exceptions: the exception-result of §2.6 with failures for unknown codes', async () => {
+	it('Exceptions: the exception-result of the v1.1 Exceptions docs with failures for unknown codes', async () => {
 		const report = sim.reports.get(sim.seed.reportIds[1])!;
 		const body = `<Exceptions xmlns="http://www.concursolutions.com/api/expense/expensereport/2011/03" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">
     <Exception><Index>1</Index><ObjectType>Report</ObjectType><ObjectId>${report.rptKey}</ObjectId><ExceptionCode>APPRVTO</ExceptionCode></Exception>

@@ -125,7 +125,7 @@ describe('ESS delivery', () => {
 		expect(sim.sender.attempts.map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'gave-up']);
 	});
 
-	it('isRetryable follows §5.1', () => {
+	it('isRetryable follows the Event Subscription Service docs, delivery and retries', () => {
 		expect([500, 502, 503, 401, 403, 429, null].every(isRetryable)).toBe(true);
 		expect([200, 400, 404, 405, 409, 413, 422].some(isRetryable)).toBe(false);
 	});
@@ -262,7 +262,7 @@ describe('legacy callouts', () => {
 });
 
 describe('fault injection', () => {
-	it('429 with Retry-After: 0 and the §6 body, only on the chosen path and count', async () => {
+	it('429 with Retry-After: 0 and the documented rate-limit body, only on the chosen path and count', async () => {
 		const { access_token } = await companyToken(sim);
 		sim.faults.inject({ status: 429, count: 2, pathPrefix: '/api/v3.0/' });
 		const url = `${sim.baseUrl}/api/v3.0/expense/reports?user=ALL`;

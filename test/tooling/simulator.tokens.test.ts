@@ -1,4 +1,4 @@
-// The simulator's OAuth2 endpoint and resource authentication (concur-api.md §4).
+// The simulator's OAuth2 endpoint and resource authentication (Concur's Authentication API).
 import jwt from 'jsonwebtoken';
 import { startSimulator, type ConcurSimulator } from '../simulator';
 import { appToken, call, companyToken, tokenRequest } from '../simulator/testing';

@@ -6,7 +6,7 @@ import {
 	XmlParseError,
 } from '../../nodes/Concur/helpers/xml';
 
-// Payloads quoted from reference/concur-api.md (§1.2, §1.3, §2.6, §2.7, §6).
+// Payloads quoted from Concur's public API reference (Concur's callout push sample; Concur's Notification v1.0 API; Concur's v1.1 Exceptions docs; Concur's v1.1 Workflow Action docs; Concur's HTTP status code and rate limit docs).
 const CALLOUT = `<?xml version="1.0" encoding="UTF-8" ?>
 <Notification>
     <EventType>Report Entered Expense Report Workflow Step - SUBMIT</EventType>

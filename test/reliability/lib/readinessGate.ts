@@ -2,7 +2,7 @@
  * A readiness-gated front for one n8n process, the loopback stand-in for what production puts in
  * front of n8n (Kubernetes readiness probe + Service, HAProxy `option httpchk`, Caddy
  * `health_uri`): requests reach n8n only while its readiness endpoint says it is ready, and a
- * front with no ready upstream answers 503, which Concur retries (concur-api.md §5.1).
+ * front with no ready upstream answers 503, which Concur retries (Concur's Event Subscription Service docs, delivery and retries).
  *
  * - Active probe: `GET /healthz/readiness` every 250 ms (1 s timeout). n8n answers 503 there
  *   until its database is migrated and its routes are mounted, then 200. Routing is on only
@@ -16,7 +16,7 @@
  *
  * Forwarding keeps the method, path, end-to-end headers and the exact body bytes (Concur's
  * signature is over the raw bytes) and streams the response back with its status and headers.
- * Hop-by-hop headers (RFC 9110 §7.6.1: Connection, Keep-Alive, Transfer-Encoding, …) describe one
+ * Hop-by-hop headers (RFC 9110 Concur's API docs.1: Connection, Keep-Alive, Transfer-Encoding, …) describe one
  * connection, not the message, so each side's are left to Node's HTTP stack.
  */
 import * as http from 'node:http';

@@ -1,6 +1,6 @@
 /**
  * A loopback TCP proxy that resets some connections, to give Concur's sender the I/O errors it
- * retries on (§5.1: "read timeout, connection refused, broken pipe"). Each connection is one
+ * retries on (Concur's Event Subscription Service docs, delivery and retries: "read timeout, connection refused, broken pipe"). Each connection is one
  * delivery (the simulator's sender does not keep connections alive). Two kinds of reset:
  * - `before`: the request never reaches n8n (the client's socket is destroyed at once);
  * - `after`: the request is forwarded, n8n answers, and the answer is thrown away (the client's

@@ -92,6 +92,49 @@ function engineLabel(engine: string): string {
 	return engine === 'legacy' ? '`N8N_EXPRESSION_ENGINE=legacy`' : "n8n's default expression engine";
 }
 
+function configLabel(result: E2eEngineResult): string {
+	return result.engine === 'legacy' ? 'legacy' : `default, pool ${result.poolSize ?? 1}`;
+}
+
+const spread = (values: number[]) =>
+	values.length > 1 ? ` [${fmt(Math.min(...values), 1)}–${fmt(Math.max(...values), 1)}]` : '';
+
+function renderPoolSection(results: E2eEngineResult[], machine: MachineInfo, quick: boolean): string[] {
+	const lines: string[] = [];
+	const runsPerConfig = results[0]?.runs.filter((r) => r.variant === 'concur').length ?? 0;
+	const events = results[0]?.runs[0]?.events ?? 0;
+	lines.push('### Expression-engine pool size (`N8N_EXPRESSION_ENGINE_POOL_SIZE`)', '');
+	lines.push(
+		`(a) only: Concur Trigger → Set vs Webhook → Set, ${events} accepted events per run, ${runsPerConfig} run(s) per workflow and configuration. ` +
+			'Four n8n instances (the default engine with pool size 1, 2 and 4, and `N8N_EXPRESSION_ENGINE=legacy` as the reference) were up at the same time and measured one at a time in alternating order (1 2 4 legacy, then legacy 4 2 1; the two workflows of an instance alternate too), each run on a quiet n8n. ' +
+			'Processed/s (acknowledged/s), median of the runs, with the [lowest–highest] processed rate of the runs. ' +
+			`Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick mode)' : ''} on ${machine.nproc} cores; the load column is the 1-minute load average sampled before each run (above ${machine.nproc} means other processes competed for the CPUs).`,
+		'',
+	);
+	lines.push(
+		'| configuration | Concur Trigger processed/s (acknowledged/s) [range] | Webhook → Set processed/s (acknowledged/s) [range] | Trigger vs Webhook | Trigger vs pool 1 | Concur p50 / p99 ms | Webhook p50 / p99 ms | 1-min load before the runs |',
+		'|---|---:|---:|---:|---:|---:|---:|---|',
+	);
+	const poolOne = results.find((r) => r.engine === 'default' && (r.poolSize ?? 1) === 1);
+	const poolOneRate = poolOne ? summariseE2e(poolOne).accepted.concur.processedPerSecond : Number.NaN;
+	for (const result of results) {
+		const a = summariseE2e(result).accepted;
+		const processed = (variant: E2eRun['variant']) =>
+			result.runs.filter((r) => r.variant === variant).map((r) => r.processedPerSecond ?? r.eventsPerSecond);
+		const loads = result.loadAverages ?? [];
+		lines.push(
+			`| ${result.engine === 'legacy' ? '`N8N_EXPRESSION_ENGINE=legacy` (reference)' : `default engine, \`N8N_EXPRESSION_ENGINE_POOL_SIZE=${result.poolSize ?? 1}\``} | ${rate(a.concur)}${spread(processed('concur'))} | ${rate(a.native)}${spread(processed('native'))} | ${fmt(a.throughputRatio * 100)}% | ${fmt(a.concur.processedPerSecond / poolOneRate, 2)}× | ${fmt(a.concur.p50Ms)} / ${fmt(a.concur.p99Ms)} | ${fmt(a.native.p50Ms)} / ${fmt(a.native.p99Ms)} | ${loads.length ? `${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)}` : 'n/a'} |`,
+		);
+	}
+	lines.push('');
+	lines.push(
+		"- What the setting controls (n8n 2.40.7, `@n8n/config` `expression-engine.config.js` → `@n8n/expression-runtime` `IsolatePool`): the number of **pre-warmed** V8 isolates. An isolate is taken for a whole webhook phase or execution and disposed afterwards (one per use, never reused); the pool then warms a replacement in the background. When the pool is empty a caller does not wait: it cold-starts its own isolate on the request path. So the pool size decides how many concurrent callers find a warm isolate, not how many may run at once.",
+		"- n8n's own Webhook node skips the isolate in the webhook phase (`webhookPhaseNeedsIsolate`, `N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP`, on by default); a community trigger's webhook phase always takes one, and both workflows take one more for the execution (the Set node's expression).",
+		'',
+	);
+	return lines;
+}
+
 export function renderMarkdown(dir: string): string {
 	const signature = readSection<SignatureResult>(dir, 'signature');
 	const e2e = readSection<E2eEngineResult[]>(dir, 'e2e');
@@ -154,7 +197,9 @@ export function renderMarkdown(dir: string): string {
 			'| engine | scenario | Concur Trigger processed/s (acknowledged/s) | n8n-native processed/s (acknowledged/s) | ratio | Concur p50 / p99 ms | native p50 / p99 ms | p99 ratio | target |',
 			'|---|---|---:|---:|---:|---:|---:|---:|---|',
 		);
-		for (const result of e2e.data) {
+		const engineResults = e2e.data.filter((result) => (result.comparison ?? 'engines') === 'engines');
+		const poolResults = e2e.data.filter((result) => result.comparison === 'poolSize');
+		for (const result of engineResults) {
 			const s = summariseE2e(result);
 			const a = s.accepted;
 			lines.push(
@@ -173,20 +218,29 @@ export function renderMarkdown(dir: string): string {
 		}
 		lines.push('');
 		lines.push(
-			'- With the default expression engine n8n 2.40.7 acquires an expression isolate for the webhook phase of every trigger except its own Webhook node (`webhookPhaseNeedsIsolate` in `live-webhooks.js`); the engine\'s single isolate serialises those requests, dropped events included. `N8N_EXPRESSION_ENGINE=legacy` removes that bottleneck.',
+			'- With the default expression engine n8n 2.40.7 acquires an expression isolate for the webhook phase of every trigger except its own Webhook node (`webhookPhaseNeedsIsolate` in `live-webhooks.js`), dropped events included, and one more for every execution. Isolates are single-use: with the default pool of one pre-warmed isolate, concurrent requests cold-start their own on the request path, which is what caps the default engine here (see the pool-size comparison below). `N8N_EXPRESSION_ENGINE=legacy` removes that cost.',
 			'- Every event the trigger accepts costs an execution plus a static-data write (its persisted dedupe record, started full: 10,000 ids, about 110 KB, as on a trigger that has run for a while); every event it drops costs neither. The memory-only row shows the cost of that write.',
 			'- Runs alternate A B C, then C B A (concur, webhook, memory-only), each on a quiet n8n (the previous run\'s executions finished).',
 			"- The native build's errors are n8n's Remove Duplicates node failing under concurrent executions (`SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data...`).",
 			'',
 		);
+		const carried = engineResults.find((result) => result.carriedOver)?.carriedOver;
+		if (carried) {
+			lines.push(
+				`> The rows above come from the run of ${carried.date.slice(0, 16).replace('T', ' ')} UTC${carried.quick ? ' (quick mode)' : ''}; only the pool-size comparison below re-ran since (\`BENCH_E2E=pool\`).`,
+				'',
+			);
+		}
+		if (poolResults.length) lines.push(...renderPoolSection(poolResults, e2e.machine, e2e.quick));
 		lines.push('Executions n8n stored per workflow (all rounds incl. warm-up): the trigger starts none for the events it drops.', '');
 		lines.push('| engine | workflow | requests or accepted events | executions | statuses |', '|---|---|---:|---:|---|');
 		for (const result of e2e.data) {
+			const label = result.comparison === 'poolSize' ? `${configLabel(result)} (pool-size run)` : result.engine;
 			for (const [name, info] of Object.entries(result.executions)) {
 				const statuses = Object.entries(info.statuses ?? {})
 					.map(([status, count]) => `${status} ${count}`)
 					.join(', ');
-				lines.push(`| ${result.engine} | ${name} | ${info.expected} | ${info.counted} | ${statuses} |`);
+				lines.push(`| ${label} | ${name} | ${info.expected} | ${info.counted} | ${statuses} |`);
 			}
 		}
 		lines.push('');
@@ -282,7 +336,7 @@ export function renderChartHtml(dir: string): string {
 		);
 	}
 	if (e2e) {
-		const summaries = e2e.data.map(summariseE2e);
+		const summaries = e2e.data.filter((r) => (r.comparison ?? 'engines') === 'engines').map(summariseE2e);
 		charts.push(
 			barChart(
 				'(a) every event accepted: processed events/s',
@@ -315,6 +369,26 @@ export function renderChartHtml(dir: string): string {
 				]),
 			),
 		);
+	}
+	if (e2e) {
+		const pool = e2e.data.filter((r) => r.comparison === 'poolSize');
+		if (pool.length) {
+			charts.push(
+				barChart(
+					'(a) by expression-engine pool size: processed events/s',
+					'',
+					pool.flatMap((r) => {
+						const a = summariseE2e(r).accepted;
+						const label = r.engine === 'legacy' ? 'legacy' : `pool ${r.poolSize ?? 1}`;
+						return [
+							{ label: `Trigger\n${label}`, value: a.concur.processedPerSecond, color: CONCUR },
+							{ label: `Webhook\n${label}`, value: a.native.processedPerSecond, color: NATIVE },
+						];
+					}),
+					760,
+				),
+			);
+		}
 	}
 	if (polling) {
 		const rows = polling.data.rows;

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { isObject } from '../../helpers/values';
+import { isObject, objectOf } from '../../helpers/values';
 import { compact, text, toArray, toNumber } from '../report/simplify';
 
 function toBoolean(value: unknown): boolean | undefined {
@@ -17,7 +17,6 @@ function toBoolean(value: unknown): boolean | undefined {
 	return undefined;
 }
 
-const objectOf = (value: unknown): IDataObject => (isObject(value) ? value : {});
 
 /** `yyyy-MM-dd` of a Concur date or date-time (`2026-03-11T00:00:00` → `2026-03-11`). */
 function dateOnly(value: unknown): string | undefined {

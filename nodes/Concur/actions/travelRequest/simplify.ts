@@ -1,10 +1,9 @@
 /** The simplified Travel Request v4 (docs: request/v4.endpoints.schemas, Request). */
 import type { IDataObject } from 'n8n-workflow';
 
-import { isObject } from '../../helpers/values';
+import { isObject, objectOf } from '../../helpers/values';
 import { compact, text, toNumber } from '../report/simplify';
 
-const objectOf = (value: unknown): IDataObject => (isObject(value) ? value : {});
 const booleanOf = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
 
 function personName(person: IDataObject): string | undefined {

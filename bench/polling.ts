@@ -1,9 +1,10 @@
 /**
- * Polling drain benchmark: backlogs of 1,000, 10,000 and 100,000 changed reports in the Concur
- * simulator, drained by the Concur Polling Trigger's poll() through n8n-core's PollContext
- * (test/harness/poll.ts). The simulator runs in this process; each drain runs in its own child
- * process (bench/pollingWorker.ts) so its peak memory is its own. API calls are counted from the
- * simulator's request log: list calls should equal the pages the backlog needs.
+ * Polling drain benchmark: a catch-up after downtime. 1,000, 10,000 and 100,000 reports that
+ * existed before the trigger's Start Date changed during two days of downtime (their
+ * LastModifiedDates spread evenly over it); the Concur Polling Trigger's poll() drains them through
+ * n8n-core's PollContext (test/harness/poll.ts). The simulator runs in this process; each drain
+ * runs in its own child process (bench/pollingWorker.ts) so its peak memory is its own. API calls
+ * are counted from the simulator's request log and compared with the pages the backlog needs.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,7 +16,8 @@ import { startSimulator } from '../test/simulator';
 
 /** Runs the worker; `onPoll` is called after each poll (the worker waits until it returns). */
 async function runWorker(env: NodeJS.ProcessEnv, onPoll: (emitted: number) => void): Promise<WorkerOutput> {
-	const child = spawn(process.execPath, [...process.execArgv, path.join(__dirname, 'pollingWorker.ts')], {
+	// --expose-gc: the worker measures the heap that stays after a collection, poll after poll.
+	const child = spawn(process.execPath, ['--expose-gc', ...process.execArgv, path.join(__dirname, 'pollingWorker.ts')], {
 		env: { ...process.env, ...env },
 		stdio: ['pipe', 'pipe', 'inherit'],
 	});
@@ -34,6 +36,8 @@ async function runWorker(env: NodeJS.ProcessEnv, onPoll: (emitted: number) => vo
 }
 
 export const PAGE_SIZE = 100;
+/** How long the trigger was down: the backlog's changes are spread over it. */
+export const DOWNTIME_MS = 2 * 86_400_000;
 /** A poll budget like n8n 2.41+ gives (the trigger stops at a page boundary near it). */
 export const BUDGET_MS = 500;
 const LIST_PATH = '/api/v3.0/expense/reports';
@@ -49,10 +53,17 @@ export interface PollingRow {
 	tokenCalls: number;
 	/** List calls of the last poll, which found nothing new (it re-reads the look-back window). */
 	confirmCalls: number;
+	/** ceil(backlog / page size): what a reader that trusted every NextPage link would need. */
 	pagesNeeded: number;
+	/** Bytes of the trigger's static data after the drain (its cursor). */
+	stateBytes?: number;
 	wallMs: number;
 	peakHeapMiB: number;
 	peakRssMiB: number;
+	/** Heap in use right after a forced collection, the largest over the polls (what the drain keeps). */
+	retainedHeapMiB?: number;
+	/** The same before the first poll: the worker with the backlog's IDs it checks loaded. */
+	baselineHeapMiB?: number;
 	duplicates: number;
 	missing: number;
 	/** False when the drain stopped before the backlog was emitted (bounded poll count). */
@@ -67,6 +78,7 @@ export interface PollingResult {
 
 export interface WorkerOutput {
 	polls: number;
+	stateBytes?: number;
 	/** False when the drain hit the worker's bounds (500 polls or 3 minutes) before a poll came back empty. */
 	finished: boolean;
 	emitted: number;
@@ -75,6 +87,8 @@ export interface WorkerOutput {
 	wallMs: number;
 	peakHeapMiB: number;
 	peakRssMiB: number;
+	retainedHeapMiB?: number;
+	baselineHeapMiB?: number;
 }
 
 export async function runPollingBench({
@@ -90,12 +104,17 @@ export async function runPollingBench({
 		if (budgetMs !== null && backlog > 100_000) continue;
 		const sim = await startSimulator({ port: 0 });
 		try {
-			// Everything before this instant is "old"; the backlog is what changed after it.
-			const since = new Date(Date.now() - 1000).toISOString();
-			await new Promise((resolve) => setTimeout(resolve, 1100));
+			// The trigger's Start Date; the backlog's reports existed before it (created the day
+			// before) and each changed once during the downtime after it.
+			const sinceMs = Date.now() - DOWNTIME_MS - 60_000;
+			const since = new Date(sinceMs).toISOString();
 			const ids = sim.reports.bulk(backlog, 'submit');
+			ids.forEach((id, i) => {
+				sim.reports.get(id)!.createDate = sinceMs - 86_400_000 + i;
+				sim.reports.setLastModified([id], sinceMs + Math.floor(((i + 1) * DOWNTIME_MS) / backlog));
+			});
 			const requestsBefore = sim.requests.length;
-			log(`[polling] ${backlog} changed reports, ${budgetMs === null ? 'no poll budget' : `poll budget ${budgetMs} ms`}: draining`);
+			log(`[polling] ${backlog} reports changed during the downtime, ${budgetMs === null ? 'no poll budget' : `poll budget ${budgetMs} ms`}: draining`);
 			const idsFile = path.join(tmp, `ids-${backlog}.json`);
 			fs.writeFileSync(idsFile, JSON.stringify(ids));
 			// Requests up to the end of the last poll that emitted something: the drain itself.

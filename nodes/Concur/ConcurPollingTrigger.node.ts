@@ -53,9 +53,17 @@ export class ConcurPollingTrigger implements INodeType {
 				type: 'options',
 				displayOptions: { show: { resource: ['expenseReport'] } },
 				options: [
-					{ name: 'Report Created', value: 'created', description: 'Only reports that were new when polled' },
+					{
+						name: 'Report Created',
+						value: 'created',
+						description: 'Each report created since the trigger started, once, even if it was edited before a poll saw it',
+					},
 					{ name: 'Report Created or Updated', value: 'createdOrUpdated', description: 'Every change' },
-					{ name: 'Report Updated', value: 'updated', description: 'Only changes to existing reports' },
+					{
+						name: 'Report Updated',
+						value: 'updated',
+						description: 'Every change except the first sighting of a newly created report',
+					},
 				],
 				default: 'createdOrUpdated',
 			},
@@ -110,7 +118,7 @@ export class ConcurPollingTrigger implements INodeType {
 				displayOptions: { show: { firstRun: ['date'] } },
 				default: '',
 				required: true,
-				description: 'Changes from this moment (UTC unless the value says otherwise) are emitted',
+				description: "Changes from this moment are emitted (in the workflow's time zone unless the value names a zone or offset)",
 			},
 			{
 				displayName: 'Days to Backfill',
@@ -129,20 +137,12 @@ export class ConcurPollingTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Created Tolerance (Seconds)',
-						name: 'createdToleranceSeconds',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 5,
-						description:
-							'A report counts as created when its last modification is at most this long after its creation date',
-					},
-					{
 						displayName: 'Emit Full Report',
 						name: 'fullDetails',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to fetch each report by ID and emit that answer instead of the list row',
+						description:
+							'Whether to fetch each report by ID and emit that answer instead of the list row (a report deleted since it was listed is emitted from its list row, with fullReportError)',
 					},
 					{
 						displayName: 'Look-Back Window (Minutes)',
@@ -151,7 +151,7 @@ export class ConcurPollingTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: 10,
 						description:
-							'How far behind the newest change seen each poll looks again, for changes Concur lists late; repeats are dropped',
+							"How late Concur may list a change, counting how far its clock may run behind n8n's: each poll reads this far back again and drops repeats (changing it repeats nothing)",
 					},
 					{
 						displayName: 'Max Items per Poll',
@@ -160,7 +160,7 @@ export class ConcurPollingTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: 10000,
 						description:
-							'Stop after the page that reaches this many new reports and continue from there at the next poll, so a large backlog does not become one huge execution; 0 means no limit',
+							'Stop once a poll has read this many new reports (it may read up to one page more) and continue from there at the next poll, so a large backlog does not become one huge execution; 0 means no limit',
 					},
 					{
 						displayName: 'Page Size',

@@ -13,6 +13,9 @@
  *   await trigger.poll('manual');                            // "Fetch test event"
  *   trigger.nodeState()                                      // the node's static data (plain JSON)
  *   trigger.restartProcess()                                 // n8n restarted: in-memory state gone
+ *
+ * The workflow's time zone (`this.getTimezone()`) is `timezone`, UTC unless given: n8n's own
+ * default (America/New_York) would make every date a test writes depend on it.
  */
 import type {
 	ICredentialDataDecryptedObject,
@@ -41,6 +44,8 @@ export interface PollHarnessOptions {
 	credentialsHelper?: HarnessCredentialsHelper;
 	/** Static data to start with (as stored by n8n: `{ 'node:<name>': {...} }`). */
 	staticData?: IDataObject;
+	/** The workflow's time zone (its `settings.timezone`); default UTC. */
+	timezone?: string;
 }
 
 export interface PollOutcome {
@@ -58,6 +63,7 @@ export class PollHarness {
 	readonly credentialsHelper: HarnessCredentialsHelper;
 	readonly node: INode;
 	private workflow: Workflow;
+	private readonly settings: Workflow['settings'];
 
 	constructor(options: PollHarnessOptions) {
 		this.credentialsHelper = options.credentialsHelper ?? new HarnessCredentialsHelper();
@@ -75,6 +81,7 @@ export class PollHarness {
 			parameters: options.parameters as INode['parameters'],
 			credentials,
 		};
+		this.settings = { executionOrder: 'v1', timezone: options.timezone ?? 'UTC' };
 		this.workflow = new Workflow({
 			// One workflow per harness, as in n8n: node-scoped in-memory state does not leak across.
 			id: `poll-workflow-${++harnessCount}`,
@@ -84,7 +91,7 @@ export class PollHarness {
 			active: true,
 			nodeTypes: getNodeTypes(),
 			staticData: options.staticData ?? {},
-			settings: { executionOrder: 'v1' },
+			settings: this.settings,
 		});
 	}
 
@@ -126,7 +133,7 @@ export class PollHarness {
 			active: true,
 			nodeTypes: nodeTypes!,
 			staticData: this.storedStaticData(),
-			settings: { executionOrder: 'v1' },
+			settings: this.settings,
 		});
 	}
 
@@ -177,6 +184,7 @@ export class PollHarness {
 			active: true,
 			nodeTypes: getNodeTypes(),
 			staticData: JSON.parse(JSON.stringify(staticData)) as IDataObject,
+			settings: this.settings,
 		});
 		return fresh.staticData;
 	}

@@ -13,6 +13,7 @@ import {
 } from './state';
 import type { AccessClaims } from './tokens';
 import { HttpError, sendJson, tokenUser, isAdmin, type RequestContext } from './http';
+import { adversarialOrder, adversaryOf, concurTime, passesModifiedFilter } from './adversarial';
 
 const DATE_FILTER_RE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?)?$/;
 
@@ -41,13 +42,15 @@ const V3_DATE_FILTERS: Array<[string, (r: SimReport) => number | null]> = [
 export function v3Item(sim: ConcurSimulator, report: SimReport): Record<string, unknown> {
 	const owner = sim.tenant.ownerOf(report);
 	const total = reportTotal(report);
+	// Adversarial mode (adversarial.ts) may run Concur's clock ahead of or behind the process's.
+	const adversary = adversaryOf(sim);
 	const item: Record<string, unknown> = {
 		Name: report.name,
 		Total: total,
 		CurrencyCode: report.currency,
 		Country: report.country,
 		CountrySubdivision: null,
-		CreateDate: v3Timestamp(report.createDate),
+		CreateDate: v3Timestamp(concurTime(adversary, report.createDate)),
 		SubmitDate: v3TimestampOrNull(report.submitDate),
 		ProcessingPaymentDate: v3TimestampOrNull(report.processingPaymentDate),
 		PaidDate: v3TimestampOrNull(report.paidDate),
@@ -62,7 +65,7 @@ export function v3Item(sim: ConcurSimulator, report: SimReport): Record<string, 
 		ApprovalStatusCode: report.approvalStatusCode,
 		PaymentStatusName: PAYMENT_STATUS_NAMES[report.paymentStatusCode] ?? report.paymentStatusCode,
 		PaymentStatusCode: report.paymentStatusCode,
-		LastModifiedDate: v3Timestamp(report.lastModified),
+		LastModifiedDate: v3Timestamp(concurTime(adversary, report.lastModified)),
 		PersonalAmount: 0,
 		AmountDueEmployee: amountDueEmployee(report),
 		AmountDueCompanyCard: 0,
@@ -110,8 +113,11 @@ export function v3List(sim: ConcurSimulator, ctx: RequestContext, claims: Access
 		if (!target) throw new HttpError(400, `Invalid user: ${userParam}`);
 		ownerUuid = target.uuid;
 	}
+	const adversary = adversaryOf(sim);
+	adversary?.beforeList?.(q);
 	const ranges: Array<[(r: SimReport) => number | null, number, number]> = [];
 	for (const [name, getter] of V3_DATE_FILTERS) {
+		if (adversary && name === 'modifiedDate') continue; // cut the adversary's way below
 		const after = q.get(`${name}After`);
 		const before = q.get(`${name}Before`);
 		if (after || before)
@@ -125,7 +131,22 @@ export function v3List(sim: ConcurSimulator, ctx: RequestContext, claims: Access
 		['approverLoginID', (r) => r.approverLoginId],
 	];
 	const equalFilters = equals.filter(([name]) => q.get(name)).map(([name, get]) => [q.get(name)!.toLowerCase(), get] as const);
-	const matches = v3Matches(sim, q, ownerUuid, ranges, equalFilters);
+	let matches = adversary ? [] : v3Matches(sim, q, ownerUuid, ranges, equalFilters);
+	if (adversary) {
+		const after = q.get('modifiedDateAfter');
+		const before = q.get('modifiedDateBefore');
+		const afterMs = after ? parseV3Date('modifiedDateAfter', after) : undefined;
+		const beforeMs = before ? parseV3Date('modifiedDateBefore', before) : undefined;
+		matches = adversarialOrder(
+			adversary,
+			sim.tenant.reportsInOrder().filter((r) => {
+				if (adversary.deleted.has(r.id) || (ownerUuid && r.ownerUuid !== ownerUuid)) return false;
+				if (!passesModifiedFilter(adversary, r, afterMs, beforeMs)) return false;
+				if (!ranges.every(([get, lo, hi]) => { const v = get(r); return v !== null && v >= lo && v < hi; })) return false;
+				return equalFilters.every(([want, get]) => (get(r) ?? '').toLowerCase() === want);
+			}),
+		);
+	}
 	const items = matches.slice(offset, offset + limit);
 	const more = offset + limit < matches.length;
 	let nextPage: string | null = null;
@@ -191,7 +212,7 @@ export function v3Get(sim: ConcurSimulator, ctx: RequestContext, claims: AccessC
 	if (userParam && userParam.toUpperCase() === 'ALL')
 		throw new HttpError(400, 'Parameter equal to ALL (user=ALL) is not allowed when operating on a single resource');
 	const report = sim.tenant.reportById(id);
-	if (!report) throw new HttpError(404, `Report ${id} not found`);
+	if (!report || adversaryOf(sim)?.deleted.has(id)) throw new HttpError(404, `Report ${id} not found`);
 	const owner = sim.tenant.ownerOf(report);
 	if (userParam) {
 		if (!isAdmin(sim, claims) && tokenUser(sim, claims)?.loginId.toLowerCase() !== userParam.toLowerCase())

@@ -1,27 +1,59 @@
+/**
+ * The polling cursor (helpers/cursor.ts), pure: dates, the remembered changes, one pass answer by
+ * answer, and the failed-notification cursor. The model check against an adversarial list is in
+ * cursor.model.test.ts; through n8n-core in test/integration/pollingTrigger*.test.ts.
+ */
 import {
 	budgetNearlySpent,
-	changeKey,
-	commitRun,
 	createNotificationCursor,
 	createReportCursor,
-	enforceKeyCap,
+	FILTER_TOLERANCE_MS,
 	isNotificationCursorState,
 	isReportCursorState,
-	mayStopEarly,
-	modifiedDateAfter,
-	queryLowerBound,
+	NOTIFICATION_MEMORY_MS,
+	readNotificationCursor,
+	readReportCursor,
+	ReportPass,
 	selectNotifications,
-	startRun,
-	takeNewRows,
+	VersionSet,
+	type ListWindow,
 	type ReportCursorState,
 } from '../../nodes/Concur/helpers/cursor';
-import { parseConcurDate, toConcurDate } from '../../nodes/Concur/helpers/dates';
+import { parseConcurDate, parseDateInZone, toConcurDate } from '../../nodes/Concur/helpers/dates';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0, 0);
 const MIN = 60_000;
-const limits = { lookBackMs: 10 * MIN, maxKeys: 1000 };
-const at = (ms: number) => toConcurDate(ms);
-const row = (id: string, ms: number) => ({ ID: id, LastModifiedDate: at(ms) });
+const settings = { lookBackMs: 10 * MIN, pageSize: 5 };
+const row = (id: string, ms: number, created = ms) => ({ ID: id, LastModifiedDate: toConcurDate(ms), CreateDate: toConcurDate(created) });
+type Row = ReturnType<typeof row>;
+
+/** Answers like Concur for a fixed set of rows: filters at the millisecond, oldest first. */
+function answer(rows: Row[], window: ListWindow, pageSize = settings.pageSize) {
+	const matching = rows
+		.filter((r) => {
+			const at = parseConcurDate(r.LastModifiedDate)!;
+			return at >= window.after && (window.before === undefined || at < window.before);
+		})
+		.sort((a, b) => parseConcurDate(a.LastModifiedDate)! - parseConcurDate(b.LastModifiedDate)!);
+	return { rows: matching.slice(0, pageSize), all: matching, hasNextPage: matching.length > pageSize };
+}
+
+/** Runs one poll to its end against `rows`; returns the new rows, events and the state to store. */
+function poll(state: ReportCursorState, rows: Row[], now: number, options: { pageSize?: number; lookBackMs?: number } = {}) {
+	const pass = new ReportPass<Row>(state, { ...settings, ...options }, now);
+	const out: Array<{ id: string; event: string }> = [];
+	const windows: ListWindow[] = [];
+	for (let guard = 0; guard < 500; guard++) {
+		const window = pass.nextRequest(now);
+		if (window === undefined) break;
+		windows.push(window);
+		const page = answer(rows, window, options.pageSize ?? settings.pageSize);
+		let step = pass.takeAnswer(window, page.rows, page.hasNextPage, now);
+		if (step.kind === 'followNextPage') step = pass.takeChain(window, page.all, now);
+		if (step.kind === 'range' && !pass.isPriming) out.push(...step.rows.map(({ row: r, event }) => ({ id: r.ID, event })));
+	}
+	return { out, windows, state: JSON.parse(JSON.stringify(pass.commit())) as ReportCursorState };
+}
 
 describe('dates', () => {
 	it('formats epoch ms in Concur format, UTC, with millis', () => {
@@ -44,140 +76,194 @@ describe('dates', () => {
 			expect(parseConcurDate(bad)).toBeUndefined();
 		}
 	});
+
+	it("reads a date without a zone in the given zone (n8n's date fields: the workflow's time zone)", () => {
+		expect(parseDateInZone('2026-11-22T10:00:00', 'Europe/Berlin')).toBe(Date.UTC(2026, 10, 22, 9));
+		expect(parseDateInZone('2026-07-01T10:00:00', 'Europe/Berlin')).toBe(Date.UTC(2026, 6, 1, 8));
+		expect(parseDateInZone('2026-11-22T10:00:00', 'America/New_York')).toBe(Date.UTC(2026, 10, 22, 15));
+		// An explicit offset or zone wins.
+		expect(parseDateInZone('2026-11-22T10:00:00Z', 'Europe/Berlin')).toBe(Date.UTC(2026, 10, 22, 10));
+		expect(parseDateInZone('2026-11-22T10:00:00+05:00', 'Europe/Berlin')).toBe(Date.UTC(2026, 10, 22, 5));
+		expect(parseDateInZone('soon', 'Europe/Berlin')).toBeUndefined();
+	});
 });
 
-describe('report cursor: window and keys', () => {
-	it('queries from the floor until a watermark exists, then from watermark minus look-back', () => {
+describe('VersionSet: the changes handled inside the window', () => {
+	it('answers membership by report and LastModifiedDate, prunes by time, round-trips as JSON', () => {
+		const set = new VersionSet();
+		set.add(T0, 'A');
+		set.add(T0, 'B');
+		set.add(T0 + 5, 'A');
+		expect(set.has(T0, 'A')).toBe(true);
+		expect(set.has(T0 + 1, 'A')).toBe(false);
+		expect(set.size).toBe(3);
+		const again = VersionSet.decode(JSON.parse(JSON.stringify(set.encode())) as Record<string, string[]>);
+		expect(again.has(T0 + 5, 'A')).toBe(true);
+		again.pruneBelow(T0 + 1);
+		expect(again.size).toBe(1);
+	});
+});
+
+describe('report cursor: a pass', () => {
+	it('steady state: one request from a second before the floor, no upper bound; done', () => {
 		const state = createReportCursor(T0);
-		expect(queryLowerBound(state, limits.lookBackMs)).toBe(T0);
-		state.watermark = T0 + 60 * MIN;
-		expect(queryLowerBound(state, limits.lookBackMs)).toBe(T0 + 50 * MIN);
-		// The floor still wins while the window reaches below it.
-		state.watermark = T0 + 5 * MIN;
-		expect(queryLowerBound(state, limits.lookBackMs)).toBe(T0);
+		const { windows, out, state: next } = poll(state, [row('A', T0 + 1_000), row('B', T0 + 2_000)], T0 + 5 * MIN);
+		expect(windows).toEqual([{ after: T0 - 1 - FILTER_TOLERANCE_MS }]);
+		expect(out.map((o) => o.id)).toEqual(['A', 'B']);
+		expect(next.pass).toBeUndefined();
+		// The next pass starts at the clock then minus the look-back window, never later than... the floor rule.
+		expect(next.from).toBe(T0);
 	});
 
-	it('asks one millisecond before the bound so the bound itself is included', () => {
-		const state: ReportCursorState = { version: 1, floor: 0, watermark: T0 + 10 * MIN, keys: {} };
-		expect(modifiedDateAfter(state, limits.lookBackMs)).toBe('2026-11-22T11:59:59.999');
+	it('the next pass starts where no change can still be listed late: the clock at the answer minus the window', () => {
+		const state = createReportCursor(T0);
+		const now = T0 + 60 * MIN;
+		const { state: next } = poll(state, [row('A', T0 + MIN)], now);
+		expect(next.from).toBe(now - settings.lookBackMs);
+		// A change older than the new floor is not remembered; one inside it is.
+		const inside = poll(next, [row('A', T0 + MIN), row('B', now - MIN)], now + MIN);
+		expect(inside.out.map((o) => o.id)).toEqual(['B']);
+		expect(Object.values(inside.state.seen).flat()).toEqual(['B']);
 	});
 
-	it('emits each ID|LastModifiedDate once, within a run and across runs', () => {
+	it('each ID|LastModifiedDate once: a report seen again unchanged is dropped, its next change emitted', () => {
 		let state = createReportCursor(T0);
-		let run = startRun(state, limits.lookBackMs);
-		expect(takeNewRows(run, state, [row('A', T0 + 1), row('B', T0 + 2)])).toHaveLength(2);
-		expect(takeNewRows(run, state, [row('B', T0 + 2), row('C', T0 + 3)]).map((r) => r.ID)).toEqual(['C']);
-		state = commitRun(state, run, limits);
-		expect(state.watermark).toBe(T0 + 3);
-		run = startRun(state, limits.lookBackMs);
-		// A is seen again unchanged (dropped), B changed (a new change, emitted).
-		const again = takeNewRows(run, state, [row('A', T0 + 1), row('C', T0 + 3), row('B', T0 + 9)]);
-		expect(again.map((r) => `${r.ID}`)).toEqual(['B']);
+		const rows = [row('A', T0 + 1_000), row('B', T0 + 2_000)];
+		state = poll(state, rows, T0 + 3_000).state;
+		const again = poll(state, rows, T0 + 4_000);
+		expect(again.out).toEqual([]);
+		rows[0] = row('A', T0 + 3_500, T0 + 1_000);
+		expect(poll(again.state, rows, T0 + 5_000).out).toEqual([{ id: 'A', event: 'updated' }]);
 	});
 
-	it('never moves the watermark from the clock: no rows, no change', () => {
-		const state: ReportCursorState = { version: 1, floor: 0, watermark: T0, keys: { [changeKey('A', T0)]: T0 } };
-		const run = startRun(state, limits.lookBackMs);
-		takeNewRows(run, state, []);
-		expect(commitRun(state, run, limits)).toEqual(state);
+	it('more than a page: bounded ranges, each proved by one complete answer, oldest first', () => {
+		const rows = Array.from({ length: 23 }, (_, i) => row(`R${String(i).padStart(2, '0')}`, T0 + 1_000 * (i + 1)));
+		const { out, windows } = poll(createReportCursor(T0), rows, T0 + 10 * MIN);
+		expect(out.map((o) => o.id)).toEqual(rows.map((r) => r.ID));
+		// The first answer overflowed; every later one fitted in a page and was bounded.
+		expect(windows[0].before).toBeUndefined();
+		expect(windows.slice(1, -1).every((w) => w.before !== undefined)).toBe(true);
+		expect(windows.length).toBeLessThan(12);
 	});
 
-	it('prunes keys that fell out of the window and ignores rows older than the window', () => {
-		let state = createReportCursor(0);
-		let run = startRun(state, limits.lookBackMs);
-		takeNewRows(run, state, [row('OLD', T0), row('NEW', T0 + 30 * MIN)]);
-		state = commitRun(state, run, limits);
-		expect(Object.keys(state.keys)).toEqual([changeKey('NEW', T0 + 30 * MIN)]);
-		// Concur returning a row from before the bound (e.g. filter rounding) does not re-emit it.
-		run = startRun(state, limits.lookBackMs);
-		expect(takeNewRows(run, state, [row('OLD', T0)])).toEqual([]);
+	it('a stopped pass continues where it stopped, without reading again what it proved', () => {
+		const rows = Array.from({ length: 23 }, (_, i) => row(`R${i}`, T0 + 1_000 * (i + 1)));
+		let state = createReportCursor(T0);
+		const emitted: string[] = [];
+		for (let polls = 0; polls < 30 && (polls === 0 || state.pass); polls++) {
+			const pass = new ReportPass<Row>(state, settings, T0 + 10 * MIN);
+			for (;;) {
+				const window = pass.nextRequest(T0 + 10 * MIN)!;
+				const page = answer(rows, window);
+				const step = pass.takeAnswer(window, page.rows, page.hasNextPage, T0 + 10 * MIN);
+				if (step.kind === 'range') {
+					emitted.push(...step.rows.map((r) => r.row.ID));
+					break; // a budget of one range per poll
+				}
+			}
+			state = JSON.parse(JSON.stringify(pass.commit())) as ReportCursorState;
+			if (state.pass) expect(state.pass.doneThrough).toBeGreaterThan(T0);
+		}
+		expect(emitted).toEqual(rows.map((r) => r.ID));
 	});
 
-	it('remembers rows with an unusable timestamp by their raw value', () => {
-		const state = createReportCursor(T0);
-		const run = startRun(state, limits.lookBackMs);
-		const odd = { ID: 'X', LastModifiedDate: 'not a date' };
-		expect(takeNewRows(run, state, [odd, odd])).toHaveLength(1);
-		const next = commitRun(state, run, limits);
-		expect(next.watermark).toBeUndefined();
-		expect(takeNewRows(startRun(next, limits.lookBackMs), next, [odd])).toEqual([]);
+	it('more than a page sharing one instant is read through its NextPage chain', () => {
+		const tie = Array.from({ length: 12 }, (_, i) => row(`T${String(i).padStart(2, '0')}`, T0 + 5_000));
+		const rows = [row('A', T0 + 1_000), ...tie, row('Z', T0 + 9_000)];
+		const { out } = poll(createReportCursor(T0), rows, T0 + 10 * MIN);
+		expect(out.map((o) => o.id).sort()).toEqual(rows.map((r) => r.ID).sort());
 	});
 
-	it('does not modify the state it commits from', () => {
-		const state = createReportCursor(T0);
-		const snapshot = JSON.stringify(state);
-		const run = startRun(state, limits.lookBackMs);
-		takeNewRows(run, state, [row('A', T0 + 5)]);
-		commitRun(state, run, limits);
-		expect(JSON.stringify(state)).toBe(snapshot);
+	it('a row dated in the future is emitted once and never moves the floor past the clock', () => {
+		const now = T0 + 30 * MIN;
+		const { state } = poll(createReportCursor(T0), [row('F', now + 86_400_000)], now);
+		expect(state.from).toBeLessThanOrEqual(now);
+		expect(Object.values(state.seen).flat()).toEqual(['F']);
+		const later = poll(state, [row('F', now + 86_400_000), row('N', now + MIN)], now + 2 * MIN);
+		expect(later.out.map((o) => o.id)).toEqual(['N']);
+	});
+
+	it('a changed look-back window never moves the floor back: nothing is read twice', () => {
+		const now = T0 + 60 * MIN;
+		const first = poll(createReportCursor(T0), [row('A', T0 + 30 * MIN), row('B', now - MIN)], now);
+		const wider = poll(first.state, [row('A', T0 + 30 * MIN), row('B', now - MIN)], now + MIN, { lookBackMs: 60 * MIN });
+		expect(wider.out).toEqual([]);
+		expect(wider.state.from).toBeGreaterThanOrEqual(first.state.from);
+	});
+
+	it('created: the first time a report created since the trigger\'s position is seen, whatever edits followed', () => {
+		let state = createReportCursor(T0, true);
+		state = poll(state, [row('OLD', T0 + 1_000, T0 - 86_400_000)], T0 + 2_000).state; // priming: remembers, emits nothing
+		const rows = [row('OLD', T0 + 3_000, T0 - 86_400_000), row('NEW', T0 + 9 * MIN, T0 + 4_000)];
+		const { out, state: next } = poll(state, rows, T0 + 10 * MIN);
+		expect(out).toEqual([
+			{ id: 'OLD', event: 'updated' },
+			{ id: 'NEW', event: 'created' },
+		]);
+		rows[1] = row('NEW', T0 + 11 * MIN, T0 + 4_000);
+		expect(poll(next, rows, T0 + 12 * MIN).out).toEqual([{ id: 'NEW', event: 'updated' }]);
+	});
+
+	it('an answer that does not show a row at the edge proves nothing until asked from a whole second below', () => {
+		// The previous range ended at E; the row at E is gone (deleted), and the filter rounds up.
+		const state: ReportCursorState = { ...createReportCursor(T0), pass: { startedAt: T0, keyFloor: T0, doneThrough: T0 + 2_500 } };
+		const pass = new ReportPass<Row>(state, settings, T0 + 5_000);
+		const first = pass.nextRequest(T0 + 5_000)!;
+		expect(first.after).toBe(T0 + 2_499);
+		expect(pass.takeAnswer(first, [row('C', T0 + 3_000)], false, T0 + 5_000)).toEqual({ kind: 'retry' });
+		const second = pass.nextRequest(T0 + 5_000)!;
+		expect(second.after).toBe(T0 + 2_000); // the whole second at or below the edge
+		expect(pass.takeAnswer(second, [row('C', T0 + 3_000)], false, T0 + 5_000)).toEqual({ kind: 'retry' });
+		const third = pass.nextRequest(T0 + 5_000)!;
+		expect(third.after).toBe(T0 + 2_500 - FILTER_TOLERANCE_MS);
+		const step = pass.takeAnswer(third, [row('C', T0 + 3_000)], false, T0 + 5_000);
+		expect(step).toMatchObject({ kind: 'range', passDone: true });
 	});
 
 	it('recognises its own state shape only', () => {
 		expect(isReportCursorState(createReportCursor(1))).toBe(true);
-		expect(isReportCursorState({ version: 2, floor: 1, keys: {} })).toBe(false);
-		expect(isReportCursorState({ version: 1, floor: '1', keys: {} })).toBe(false);
+		expect(isReportCursorState({ version: 1, floor: 1, keys: {} })).toBe(false);
+		expect(isReportCursorState({ ...createReportCursor(1), from: '1' })).toBe(false);
 		expect(isReportCursorState(null)).toBe(false);
 		expect(isNotificationCursorState(createNotificationCursor(0))).toBe(true);
-		expect(isNotificationCursorState({})).toBe(false);
-	});
-});
-
-describe('report cursor: early stop, order and moves', () => {
-	it('may stop early only with ascending rows and progress', () => {
-		const state: ReportCursorState = { version: 1, floor: 0, watermark: T0, keys: { [changeKey('A', T0)]: T0 } };
-		let run = startRun(state, limits.lookBackMs);
-		takeNewRows(run, state, [row('A', T0)]);
-		expect(mayStopEarly(run)).toBe(false); // nothing new yet: stopping now would stall
-		takeNewRows(run, state, [row('B', T0 + 1)]);
-		expect(mayStopEarly(run)).toBe(true);
-
-		run = startRun(state, limits.lookBackMs);
-		takeNewRows(run, state, [row('C', T0 + 5), row('D', T0 + 2)]);
-		expect(run.ascending).toBe(false);
-		expect(mayStopEarly(run)).toBe(false);
+		expect(isNotificationCursorState({ version: 1, floor: 0, keys: {} })).toBe(false);
 	});
 
-	it('holds the watermark at the old position of a report that changed during the chain', () => {
-		const state: ReportCursorState = { version: 1, floor: 0, watermark: T0, keys: {} };
-		const run = startRun(state, limits.lookBackMs);
-		takeNewRows(run, state, [row('A', T0 + MIN), row('B', T0 + 2 * MIN)]);
-		takeNewRows(run, state, [row('C', T0 + 40 * MIN), row('A', T0 + 60 * MIN)]);
-		const next = commitRun(state, run, limits);
-		expect(next.watermark).toBe(T0 + MIN);
-		// The keys of everything emitted stay inside the new window, so nothing repeats next poll.
-		expect(Object.keys(next.keys)).toHaveLength(4);
+	it('carries a version 1 report cursor over: the upgrade repeats none of its keys and skips nothing after its window', () => {
+		const watermark = T0 + 30 * MIN;
+		const v1 = { version: 1, floor: T0, watermark, keys: { [`A|${watermark - MIN}`]: watermark - MIN, [`B|${watermark}`]: watermark, [`OLD|${T0}`]: T0 } };
+		const state = readReportCursor(v1, 10 * MIN)!;
+		expect(state).toMatchObject({ version: 2, from: watermark - 10 * MIN, createdSince: watermark - 10 * MIN });
+		// OLD is below the new start: it is never read again, so it needs no key.
+		expect(state.seen).toEqual({ [String(watermark - MIN)]: ['A'], [String(watermark)]: ['B'] });
+		const rows = [row('A', watermark - MIN), row('B', watermark), row('LATE', watermark - 2 * MIN), row('C', watermark + MIN)];
+		expect(poll(state, rows, watermark + 2 * MIN).out.map((r) => r.id).sort()).toEqual(['C', 'LATE']);
+		// Without a watermark (nothing seen yet) the floor is the start.
+		expect(readReportCursor({ version: 1, floor: T0, keys: {} }, 10 * MIN)).toMatchObject({ from: T0, seen: {} });
+		expect(readReportCursor(createReportCursor(5), 10 * MIN)).toEqual(createReportCursor(5));
+		for (const bad of [undefined, null, 'x', { version: 1, floor: 'x', keys: {} }, { version: 3, from: 1 }]) {
+			expect(readReportCursor(bad, 10 * MIN)).toBeUndefined();
+		}
 	});
 
-	it('does not advance at all when a report moved and the order was not ascending', () => {
-		const state: ReportCursorState = { version: 1, floor: 0, watermark: T0, keys: {} };
-		const run = startRun(state, limits.lookBackMs);
-		takeNewRows(run, state, [row('B', T0 + 2 * MIN), row('A', T0 + MIN), row('A', T0 + 50 * MIN)]);
-		expect(commitRun(state, run, limits).watermark).toBe(T0);
+	it('carries a version 1 notification cursor over: nothing it emitted is emitted again', () => {
+		const v1 = { version: 1, floor: T0, keys: { 'https://x/a': T0 + 1, 'https://x/b': T0 + 2 } };
+		const state = readNotificationCursor(v1, T0 + MIN)!;
+		expect(state).toEqual({ version: 2, floor: T0, keys: { 'https://x/a': [T0 + 1, T0 + MIN], 'https://x/b': [T0 + 2, T0 + MIN] } });
+		const listed = [
+			{ NotificationURI: 'https://x/a', EventDateTime: toConcurDate(T0 + 1) },
+			{ NotificationURI: 'https://x/c', EventDateTime: toConcurDate(T0 + 3) },
+		];
+		expect(selectNotifications(state, listed, T0 + 2 * MIN).fresh.map((n) => n.NotificationURI)).toEqual(['https://x/c']);
+		expect(readNotificationCursor(createNotificationCursor(0), T0)).toEqual(createNotificationCursor(0));
+		expect(readNotificationCursor({ version: 1, floor: 0 }, T0)).toBeUndefined();
 	});
 
-	it('budget: stops when two more pages as slow as the slowest would pass 80 % of it', () => {
+	it('budget: stops when two more requests as slow as the slowest would pass 80 % of it', () => {
 		expect(budgetNearlySpent(0, 0, 0)).toBe(true);
 		expect(budgetNearlySpent(1000, 100, 10_000)).toBe(false);
 		expect(budgetNearlySpent(7000, 500, 10_000)).toBe(true);
 		expect(budgetNearlySpent(7500, 0, 10_000)).toBe(false);
-	});
-});
-
-describe('key cap', () => {
-	it('keeps the newest keys and raises the floor so dropped rows are not emitted again', () => {
-		const keys: Record<string, number> = {};
-		for (let i = 0; i < 10; i++) keys[`k${i}`] = T0 + i;
-		const capped = enforceKeyCap({ version: 1 as const, floor: 0, keys }, 4);
-		expect(Object.keys(capped.keys).sort()).toEqual(['k6', 'k7', 'k8', 'k9']);
-		expect(capped.floor).toBe(T0 + 6);
-		const state: ReportCursorState = { ...capped, watermark: T0 + 9 };
-		const run = startRun(state, limits.lookBackMs);
-		expect(takeNewRows(run, state, [{ ID: 'k2', LastModifiedDate: at(T0 + 2) }])).toEqual([]);
-	});
-
-	it('keeps ties with the oldest kept key', () => {
-		const capped = enforceKeyCap({ floor: 0, keys: { a: 5, b: 5, c: 5, d: 1 } }, 2);
-		expect(Object.keys(capped.keys).sort()).toEqual(['a', 'b', 'c']);
 	});
 });
 
@@ -186,30 +272,36 @@ describe('failed notification cursor', () => {
 		NotificationURI: `https://www.concursolutions.com/api/platform/notifications/v1.0/notification/${id}`,
 		EventDateTime: when,
 	});
+	const uris = (list: Array<{ NotificationURI?: unknown; EventDateTime?: unknown }>) => list.map((x) => x.NotificationURI);
 
-	it('emits each listed notification once and forgets deleted ones', () => {
-		let state = createNotificationCursor(0);
-		let pick = selectNotifications(state, [n('a'), n('b')], 100);
+	it('emits each listed notification once', () => {
+		let pick = selectNotifications(createNotificationCursor(0), [n('a'), n('b')], T0);
 		expect(pick.fresh).toHaveLength(2);
-		state = pick.next;
-		pick = selectNotifications(state, [n('a'), n('b'), n('c')], 100);
-		expect(pick.fresh.map((x) => x.NotificationURI)).toEqual([n('c').NotificationURI]);
-		state = pick.next;
-		pick = selectNotifications(state, [n('c')], 100); // a and b deleted in Concur
-		expect(pick.fresh).toEqual([]);
-		expect(Object.keys(pick.next.keys)).toEqual([n('c').NotificationURI]);
+		pick = selectNotifications(pick.next, [n('a'), n('b'), n('c')], T0 + MIN);
+		expect(uris(pick.fresh)).toEqual([n('c').NotificationURI]);
+	});
+
+	it('an empty or partial answer repeats nothing: a notification is forgotten a week after it was last listed', () => {
+		let state = selectNotifications(createNotificationCursor(0), [n('a'), n('b')], T0).next;
+		state = selectNotifications(state, [], T0 + MIN).next;
+		state = selectNotifications(state, [n('a')], T0 + 2 * MIN).next;
+		const back = selectNotifications(state, [n('a'), n('b')], T0 + 3 * MIN);
+		expect(back.fresh).toEqual([]);
+		// b deleted in Concur: remembered for a week from the last time it was listed, then forgotten.
+		const weekLater = selectNotifications(back.next, [n('a')], T0 + 3 * MIN + NOTIFICATION_MEMORY_MS + 1);
+		expect(Object.keys(weekLater.next.keys)).toEqual([n('a').NotificationURI]);
 	});
 
 	it('ignores notifications before the floor and entries without a URI', () => {
 		const state = createNotificationCursor(Date.UTC(2026, 10, 22, 11));
-		const pick = selectNotifications(state, [n('old'), n('new', '2026-11-22T12:00:00'), { EventDateTime: 'x' }], 100);
-		expect(pick.fresh.map((x) => (x as { NotificationURI?: string }).NotificationURI)).toEqual([n('new').NotificationURI]);
+		const pick = selectNotifications(state, [n('old'), n('new', '2026-11-22T12:00:00'), { EventDateTime: 'x' }], T0);
+		expect(uris(pick.fresh)).toEqual([n('new').NotificationURI]);
 	});
 
 	it('past the cap emits only the newest and raises the floor', () => {
 		const listed = [n('a', '2026-11-22T10:00:01'), n('b', '2026-11-22T10:00:02'), n('c', '2026-11-22T10:00:03')];
-		const pick = selectNotifications(createNotificationCursor(0), listed, 2);
-		expect(pick.fresh.map((x) => x.NotificationURI)).toEqual([n('b').NotificationURI, n('c').NotificationURI]);
-		expect(selectNotifications(pick.next, listed, 2).fresh).toEqual([]);
+		const pick = selectNotifications(createNotificationCursor(0), listed, T0, 2);
+		expect(uris(pick.fresh)).toEqual([n('b').NotificationURI, n('c').NotificationURI]);
+		expect(selectNotifications(pick.next, listed, T0 + MIN, 2).fresh).toEqual([]);
 	});
 });

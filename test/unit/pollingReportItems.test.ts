@@ -1,41 +1,29 @@
 /**
- * Which report changes the polling trigger emits, and as what (polling/reportItems.ts).
+ * Which report changes the polling trigger emits, and as what (polling/reportItems.ts). Whether a
+ * change is a report's creation is decided by the cursor (first sighting, helpers/cursor.ts);
+ * "Fetch test event" has no cursor and labels its sample from the dates.
  */
-import { classifyReportChange, wantedEvent } from '../../nodes/Concur/polling/reportItems';
-import type { ReportSettings } from '../../nodes/Concur/polling/settings';
+import { isWanted, sampleEvent } from '../../nodes/Concur/polling/reportItems';
 
-describe('classifyReportChange (created vs updated, as Cloud Elements decides it)', () => {
-	it('is created when the last change is within the tolerance of the creation', () => {
-		const row = { CreateDate: '2026-11-22T10:00:00', LastModifiedDate: '2026-11-22T10:00:04.9' };
-		expect(classifyReportChange(row, 5_000)).toBe('created');
-		expect(classifyReportChange(row, 4_000)).toBe('updated');
-		expect(classifyReportChange({ ...row, LastModifiedDate: '2026-11-22T10:00:00' }, 0)).toBe('created');
-	});
-
-	it('counts rows without usable dates as updated', () => {
-		expect(classifyReportChange({ LastModifiedDate: '2026-11-22T10:00:00' }, 5_000)).toBe('updated');
-		expect(classifyReportChange({ CreateDate: 'x', LastModifiedDate: 'y' }, 5_000)).toBe('updated');
+describe('isWanted (the Event parameter)', () => {
+	it('passes created, updated or both', () => {
+		expect(isWanted('created', 'createdOrUpdated')).toBe(true);
+		expect(isWanted('updated', 'createdOrUpdated')).toBe(true);
+		expect(isWanted('created', 'created')).toBe(true);
+		expect(isWanted('updated', 'created')).toBe(false);
+		expect(isWanted('created', 'updated')).toBe(false);
+		expect(isWanted('updated', 'updated')).toBe(true);
 	});
 });
 
-describe('wantedEvent (the Event parameter)', () => {
-	const settings = (event: ReportSettings['event']): ReportSettings => ({
-		event,
-		toleranceMs: 5_000,
-		lookBackMs: 0,
-		fullDetails: false,
-		maxItemsPerPoll: 0,
-		qs: {},
+describe('sampleEvent ("Fetch test event" has no cursor)', () => {
+	it('labels a row whose last change is within seconds of its creation as created', () => {
+		expect(sampleEvent({ CreateDate: '2026-11-22T10:00:00', LastModifiedDate: '2026-11-22T10:00:04.9' })).toBe('created');
+		expect(sampleEvent({ CreateDate: '2026-11-22T10:00:00', LastModifiedDate: '2026-11-22T11:00:00' })).toBe('updated');
 	});
-	const created = { CreateDate: '2026-11-22T10:00:00', LastModifiedDate: '2026-11-22T10:00:01' };
-	const updated = { CreateDate: '2026-11-22T10:00:00', LastModifiedDate: '2026-11-22T11:00:00' };
 
-	it('names the event of a wanted row and skips the others', () => {
-		expect(wantedEvent(created, settings('createdOrUpdated'))).toBe('created');
-		expect(wantedEvent(updated, settings('createdOrUpdated'))).toBe('updated');
-		expect(wantedEvent(created, settings('created'))).toBe('created');
-		expect(wantedEvent(updated, settings('created'))).toBeUndefined();
-		expect(wantedEvent(created, settings('updated'))).toBeUndefined();
-		expect(wantedEvent(updated, settings('updated'))).toBe('updated');
+	it('counts rows without usable dates as updated', () => {
+		expect(sampleEvent({ LastModifiedDate: '2026-11-22T10:00:00' })).toBe('updated');
+		expect(sampleEvent({ CreateDate: 'x', LastModifiedDate: 'y' })).toBe('updated');
 	});
 });

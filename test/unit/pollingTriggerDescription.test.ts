@@ -58,6 +58,6 @@ describe('description', () => {
 		};
 		walk(description.properties);
 		const options = property('options').options as INodeProperties[];
-		expect(options.map((o) => o.name)).toEqual(['createdToleranceSeconds', 'fullDetails', 'lookBackMinutes', 'maxItemsPerPoll', 'pageSize']);
+		expect(options.map((o) => o.name)).toEqual(['fullDetails', 'lookBackMinutes', 'maxItemsPerPoll', 'pageSize']);
 	});
 });

@@ -17,6 +17,15 @@ const LEGACY_FORMATS = ['yyyy-MM-dd:HH:mm:ss', 'yyyy-MM-dd HH:mm:ss', 'yyyy-MM-d
  * not a recognisable date. An explicit zone or offset in the value is honoured.
  */
 export function parseConcurDate(value: unknown): number | undefined {
+	return parseDateInZone(value, 'utc');
+}
+
+/**
+ * Parses a date as n8n's date fields hold it: a value without a zone or offset is a wall-clock
+ * time in `zone` (the workflow's time zone); an explicit zone or offset is honoured. Epoch ms, or
+ * undefined when the value is not a recognisable date (or the zone is unknown).
+ */
+export function parseDateInZone(value: unknown, zone: string): number | undefined {
 	if (value instanceof Date) {
 		const ms = value.getTime();
 		return Number.isNaN(ms) ? undefined : ms;
@@ -24,10 +33,10 @@ export function parseConcurDate(value: unknown): number | undefined {
 	if (typeof value !== 'string') return undefined;
 	const text = value.trim();
 	if (text === '') return undefined;
-	const iso = DateTime.fromISO(text, { zone: 'utc' });
+	const iso = DateTime.fromISO(text, { zone });
 	if (iso.isValid) return iso.toMillis();
 	for (const format of LEGACY_FORMATS) {
-		const parsed = DateTime.fromFormat(text, format, { zone: 'utc' });
+		const parsed = DateTime.fromFormat(text, format, { zone });
 		if (parsed.isValid) return parsed.toMillis();
 	}
 	return undefined;

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { notificationsOf } from '../helpers/concurLists';
-import { createNotificationCursor, DEFAULT_MAX_KEYS, isNotificationCursorState, selectNotifications } from '../helpers/cursor';
+import { createNotificationCursor, readNotificationCursor, selectNotifications } from '../helpers/cursor';
 import { concurApiRequest } from '../transport';
 import { handOff } from './oneAtATime';
 import { firstRunFloor, startsFromNow } from './settings';
@@ -18,14 +18,18 @@ export async function listFailedNotifications(this: IPollFunctions): Promise<IDa
 	return notificationsOf(response);
 }
 
-/** Emits the failed notifications not emitted before. */
+/**
+ * Emits the failed notifications not emitted before. Each one emitted is remembered until it has
+ * not been listed for a week, so an empty or partial answer in between repeats nothing.
+ */
 export async function pollFailedNotifications(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const listed = await listFailedNotifications.call(this);
 	const staticData = this.getWorkflowStaticData('node');
-	const stored = staticData.failedNotificationCursor;
-	const firstPoll = !isNotificationCursorState(stored);
-	const state = isNotificationCursorState(stored) ? stored : createNotificationCursor(firstRunFloor.call(this, Date.now(), 0));
-	const { fresh, next } = selectNotifications(state, listed, DEFAULT_MAX_KEYS);
+	const now = Date.now();
+	const stored = readNotificationCursor(staticData.failedNotificationCursor, now);
+	const firstPoll = stored === undefined;
+	const state = stored ?? createNotificationCursor(firstRunFloor.call(this, now, 0));
+	const { fresh, next } = selectNotifications(state, listed, now);
 	staticData.failedNotificationCursor = next as unknown as IDataObject;
 	// "Start From Now": what is listed at activation is remembered, not emitted.
 	if ((firstPoll && startsFromNow.call(this)) || fresh.length === 0) return null;

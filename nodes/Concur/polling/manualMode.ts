@@ -6,7 +6,7 @@ import { daysToMs, parseConcurDate, toConcurDate } from '../helpers/dates';
 import { concurApiRequest, type ConcurRequestOptions } from '../transport';
 import { MAX_PAGES_PER_POLL } from './expenseReports';
 import { listFailedNotifications } from './failedNotifications';
-import { toReportItems, wantedEvent } from './reportItems';
+import { isWanted, sampleEvent, toReportItems } from './reportItems';
 import { reportSettings } from './settings';
 import { REPORTS_V3_PATH } from '../transport/paths';
 
@@ -43,12 +43,12 @@ export async function newestExpenseReport(this: IPollFunctions): Promise<INodeEx
 		};
 		for (let page = 1; page <= MAX_PAGES_PER_POLL; page++) {
 			const { items, nextPage } = reportPageOf(await concurApiRequest.call(this, request));
-			const matching = items.filter((row) => wantedEvent(row, settings) !== undefined);
+			const matching = items.filter((row) => isWanted(sampleEvent(row), settings.event));
 			newest = newestBy(newest === undefined ? matching : [newest, ...matching], 'LastModifiedDate');
 			if (!nextPage) break;
 			request = { method: 'GET', url: nextPage };
 		}
-		if (newest) return [await toReportItems.call(this, [newest], settings)];
+		if (newest) return [await toReportItems.call(this, [{ row: newest, event: sampleEvent(newest) }], settings)];
 	}
 	throw new NodeOperationError(
 		this.getNode(),

@@ -1,18 +1,19 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { daysToMs, minutesToMs, parseConcurDate, secondsToMs } from '../helpers/dates';
+import { daysToMs, minutesToMs, parseDateInZone } from '../helpers/dates';
 
 /** The Event parameter: which report changes are emitted. */
 export type ReportEvent = 'created' | 'updated' | 'createdOrUpdated';
 
 export interface ReportSettings {
 	event: ReportEvent;
-	toleranceMs: number;
 	lookBackMs: number;
 	fullDetails: boolean;
-	/** Stop after the page that reaches this many new items (0: no cap); the rest comes next poll. */
+	/** Stop once a poll has read this many new items (0: no cap); the rest comes next poll. */
 	maxItemsPerPoll: number;
+	/** Reports per request (the v3 `limit`). */
+	pageSize: number;
 	/** The v3 list filters every request of the poll sends. */
 	qs: IDataObject;
 }
@@ -20,8 +21,8 @@ export interface ReportSettings {
 /** The Expense Report parameters, checked (an expression could yield anything). */
 export function reportSettings(this: IPollFunctions): ReportSettings {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const pageSize = Math.floor(nonNegative.call(this, options.pageSize, 100, 'Page Size'));
-	const qs: IDataObject = { limit: Math.min(100, Math.max(1, pageSize)) };
+	const pageSize = Math.min(100, Math.max(1, Math.floor(nonNegative.call(this, options.pageSize, 100, 'Page Size'))));
+	const qs: IDataObject = { limit: pageSize };
 	// Empty means the token owner's own reports (Concur's default when `user` is omitted).
 	const user = String(this.getNodeParameter('user', 'ALL') ?? '').trim();
 	if (user) qs.user = user;
@@ -31,10 +32,10 @@ export function reportSettings(this: IPollFunctions): ReportSettings {
 	if (paymentStatus) qs.paymentStatusCode = paymentStatus;
 	return {
 		event: this.getNodeParameter('event', 'createdOrUpdated') as ReportEvent,
-		toleranceMs: secondsToMs(nonNegative.call(this, options.createdToleranceSeconds, 5, 'Created Tolerance (Seconds)')),
 		lookBackMs: minutesToMs(nonNegative.call(this, options.lookBackMinutes, 10, 'Look-Back Window (Minutes)')),
 		fullDetails: options.fullDetails === true,
 		maxItemsPerPoll: Math.floor(nonNegative.call(this, options.maxItemsPerPoll, 10000, 'Max Items per Poll')),
+		pageSize,
 		qs,
 	};
 }
@@ -63,7 +64,8 @@ export function firstRunFloor(this: IPollFunctions, now: number, nowFloor: numbe
 	}
 	if (firstRun === 'date') {
 		const value = this.getNodeParameter('startDate', '') as string;
-		const start = parseConcurDate(value);
+		// n8n's date fields hold a wall-clock time in the workflow's time zone.
+		const start = parseDateInZone(value, this.getTimezone());
 		if (start === undefined) {
 			throw new NodeOperationError(this.getNode(), `Start Date "${value}" is not a valid date`);
 		}

@@ -11,6 +11,8 @@ import { pollExpenseReports } from './polling/expenseReports';
 import { pollFailedNotifications } from './polling/failedNotifications';
 import { newestExpenseReport, newestFailedNotification } from './polling/manualMode';
 import { oneAtATime } from './polling/oneAtATime';
+import { newestTravelRequest, pollTravelRequests } from './polling/travelRequests';
+import { TRAVEL_REQUEST_VIEWS } from './actions/travelRequest/descriptions';
 
 export class ConcurPollingTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,8 +22,8 @@ export class ConcurPollingTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle:
-			'={{$parameter["resource"] === "failedNotification" ? "Failed notifications" : "Reports " + ($parameter["event"] === "createdOrUpdated" ? "created or updated" : $parameter["event"])}}',
-		description: 'Starts the workflow when SAP Concur expense reports change or legacy notifications fail, by polling',
+			'={{$parameter["resource"] === "failedNotification" ? "Failed notifications" : ($parameter["resource"] === "travelRequest" ? "Travel requests " : "Reports ") + ($parameter["event"] === "createdOrUpdated" ? "created or updated" : $parameter["event"])}}',
+		description: 'Starts the workflow when SAP Concur expense reports or travel requests change or legacy notifications fail, by polling',
 		defaults: { name: 'Concur Polling Trigger' },
 		polling: true,
 		inputs: [],
@@ -43,6 +45,11 @@ export class ConcurPollingTrigger implements INodeType {
 						name: 'Failed Notification',
 						value: 'failedNotification',
 						description: 'Legacy event notifications Concur could not deliver (status FAILED)',
+					},
+					{
+						name: 'Travel Request',
+						value: 'travelRequest',
+						description: 'Requests from the Request v4 list, by last modification date',
 					},
 				],
 				default: 'expenseReport',
@@ -66,6 +73,45 @@ export class ConcurPollingTrigger implements INodeType {
 					},
 				],
 				default: 'createdOrUpdated',
+			},
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				displayOptions: { show: { resource: ['travelRequest'] } },
+				options: [
+					{
+						name: 'Request Created',
+						value: 'created',
+						description: 'Each request created since the trigger started, once, even if it was edited before a poll saw it',
+					},
+					{ name: 'Request Created or Updated', value: 'createdOrUpdated', description: 'Every change' },
+					{
+						name: 'Request Updated',
+						value: 'updated',
+						description: 'Every change except the first sighting of a newly created request',
+					},
+				],
+				default: 'createdOrUpdated',
+			},
+			{
+				displayName: 'View',
+				name: 'view',
+				type: 'options',
+				displayOptions: { show: { resource: ['travelRequest'] } },
+				options: TRAVEL_REQUEST_VIEWS,
+				default: 'ALL',
+				description: 'Which requests to watch, as Concur defines its list views (sent as view)',
+			},
+			{
+				displayName: 'User ID',
+				name: 'userId',
+				type: 'string',
+				displayOptions: { show: { resource: ['travelRequest'] } },
+				default: '',
+				placeholder: 'e.g. c0d9894b-98e2-48d5-86f9-1decde90dd15',
+				description:
+					'The Concur user ID (UUID) the view is about (the traveler, or the approver for To Approve and Approved); empty for the connected user, or every user with a company connection',
 			},
 			{
 				displayName: 'Approval Status',
@@ -133,13 +179,14 @@ export class ConcurPollingTrigger implements INodeType {
 				name: 'options',
 				type: 'collection',
 				placeholder: 'Add option',
-				displayOptions: { show: { resource: ['expenseReport'] } },
+				displayOptions: { show: { resource: ['expenseReport', 'travelRequest'] } },
 				default: {},
 				options: [
 					{
 						displayName: 'Emit Full Report',
 						name: 'fullDetails',
 						type: 'boolean',
+						displayOptions: { show: { '/resource': ['expenseReport'] } },
 						default: false,
 						description:
 							'Whether to fetch each report by ID and emit that answer instead of the list row (a report deleted since it was listed is emitted from its list row, with fullReportError)',
@@ -160,7 +207,7 @@ export class ConcurPollingTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: 10000,
 						description:
-							'Stop once a poll has read this many new reports (it may read up to one page more) and continue from there at the next poll, so a large backlog does not become one huge execution; 0 means no limit',
+							'Stop once a poll has read this many new items (it may read up to one page more) and continue from there at the next poll, so a large backlog does not become one huge execution; 0 means no limit',
 					},
 					{
 						displayName: 'Page Size',
@@ -168,7 +215,7 @@ export class ConcurPollingTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1, maxValue: 100 },
 						default: 100,
-						description: 'Reports per request (Concur allows at most 100)',
+						description: 'Items per request (Concur allows at most 100)',
 					},
 				],
 			},
@@ -176,11 +223,16 @@ export class ConcurPollingTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const failedNotifications = this.getNodeParameter('resource', 'expenseReport') === 'failedNotification';
-		if (this.getMode() === 'manual') {
-			return failedNotifications ? await newestFailedNotification.call(this) : await newestExpenseReport.call(this);
-		}
-		const poll = failedNotifications ? pollFailedNotifications : pollExpenseReports;
-		return await oneAtATime.call(this, async () => await poll.call(this));
+		const resource = this.getNodeParameter('resource', 'expenseReport') as string;
+		const handlers = POLLERS[resource] ?? POLLERS.expenseReport;
+		if (this.getMode() === 'manual') return await handlers.sample.call(this);
+		return await oneAtATime.call(this, async () => await handlers.poll.call(this));
 	}
 }
+
+/** Per resource: the poll, and "Fetch Test Event" (the newest match, the cursor untouched). */
+const POLLERS: Record<string, { poll: (this: IPollFunctions) => Promise<INodeExecutionData[][] | null>; sample: (this: IPollFunctions) => Promise<INodeExecutionData[][]> }> = {
+	expenseReport: { poll: pollExpenseReports, sample: newestExpenseReport },
+	failedNotification: { poll: pollFailedNotifications, sample: newestFailedNotification },
+	travelRequest: { poll: pollTravelRequests, sample: newestTravelRequest },
+};

@@ -1,6 +1,8 @@
 /** Helpers shared by the end-to-end suites (not a test file). */
 import { randomUUID } from 'node:crypto';
 
+import type { IDataObject } from 'n8n-workflow';
+
 import type { N8nExecution, N8nHost, N8nInstance, WorkflowJson } from '../../scripts/lib/n8n';
 import type { PlaygroundCredentials } from '../../scripts/lib/playground';
 
@@ -173,11 +175,16 @@ export function actionWorkflow(credentials: Creds, webhookPath: string): Workflo
  * (n8n refuses a single sub-minute cron, but accepts several once-a-minute ones).
  */
 export function pollingWorkflow(credentials: Creds, approvalStatus: string): WorkflowJson {
+	return pollingTriggerWorkflow(credentials, { resource: 'expenseReport', event: 'createdOrUpdated', approvalStatus, user: 'ALL' });
+}
+
+/** A Concur Polling Trigger polling every 5 seconds ("Start From Now") with these parameters. */
+export function pollingTriggerWorkflow(credentials: Creds, parameters: IDataObject): WorkflowJson {
 	const pollTimes = {
 		item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })),
 	};
 	return {
-		name: 'e2e polling trigger',
+		name: `e2e polling trigger (${String(parameters.resource)})`,
 		nodes: [
 			node(
 				'Concur Polling Trigger',
@@ -186,10 +193,7 @@ export function pollingWorkflow(credentials: Creds, approvalStatus: string): Wor
 				[0, 0],
 				{
 					pollTimes,
-					resource: 'expenseReport',
-					event: 'createdOrUpdated',
-					approvalStatus,
-					user: 'ALL',
+					...parameters,
 					firstRun: 'now',
 					options: {},
 				},

@@ -27,6 +27,7 @@ import {
 	installedHosts,
 	outputOf,
 	packedTarball,
+	pollingTriggerWorkflow,
 	pollingWorkflow,
 	triggerWorkflow,
 	waitForExecutions,
@@ -208,6 +209,34 @@ export function describeN8n(version: string): void {
 			}
 			expect(seen(executions, later.id)).toHaveLength(1);
 			expect(seen(executions, report.id)).toHaveLength(1);
+			await n8n.deactivateWorkflow(id);
+		});
+
+		test('polling trigger, Travel Request: picks up a submitted request once, then its approval', async () => {
+			const requestsBefore = sim.requests.length;
+			const { id } = await deploy(pollingTriggerWorkflow(credentials, { resource: 'travelRequest', event: 'createdOrUpdated', view: 'ALL' }));
+			const seen = (executions: Awaited<ReturnType<typeof waitForExecutions>>, requestId: string) =>
+				executions.flatMap((execution) => outputOf(execution, 'Concur Polling Trigger')).filter((item) => item.id === requestId);
+			await waitUntil('the first poll', () =>
+				sim.requests.slice(requestsBefore).some((request) => request.path.startsWith('/travelrequest/v4/requests')),
+			);
+			const store = travelRequestsOf(sim);
+			const before = (await n8n.executions(id)).length;
+			const request = store.create({ name: `e2e trip ${version}` });
+			store.act(request.id, 'submit', undefined);
+			let executions = await waitForExecutions(n8n, id, before + 1, 90_000);
+			expect(seen(executions, request.id)).toEqual([expect.objectContaining({ event: 'created', approvalStatus: expect.objectContaining({ code: 'SUBMITTED' }) })]);
+
+			store.act(request.id, 'approve', sim.tenant.userByLogin('manager@acme-sim.example'));
+			const deadline = Date.now() + 90_000;
+			while (seen(executions, request.id).length < 2 && Date.now() < deadline) {
+				executions = await waitForExecutions(n8n, id, executions.length + 1, 90_000);
+			}
+			expect(seen(executions, request.id).map((item) => [item.event, (item.approvalStatus as IDataObject).code])).toEqual([
+				['created', 'SUBMITTED'],
+				['updated', 'APPROVED'],
+			]);
+			expect(executions.every((execution) => execution.status === 'success')).toBe(true);
 			await n8n.deactivateWorkflow(id);
 		});
 

@@ -353,7 +353,7 @@ it('1,200 polls against an adversarial list: nothing missed, nothing twice', asy
 	expect(stats.detail404).toBeGreaterThan(5);
 	expect(stats.flakyLists).toBeGreaterThan(30);
 	expect(stats.windowChanges).toBeGreaterThan(5);
-	expect(all.owed.size).toBeGreaterThan(1_000);
+	expect(all.owed.size).toBeGreaterThan(600);
 	expect(results).toEqual({
 		all: { missed: [], repeated: [], unexpected: [], createdTwice: [] },
 		extv: { missed: [], repeated: [], unexpected: [], createdTwice: [] },
@@ -361,4 +361,4 @@ it('1,200 polls against an adversarial list: nothing missed, nothing twice', asy
 	expect({ createdTwice: created.result().createdTwice, createdMissing, createdWrong }).toEqual({ createdTwice: [], createdMissing: [], createdWrong: [] });
 	expect({ notificationsTwice, notificationsMissed }).toEqual({ notificationsTwice: [], notificationsMissed: [] });
 	expect(notificationsEmitted.size).toBeGreaterThan(50);
-}, 120_000);
+}, 300_000);

@@ -72,6 +72,13 @@ const DAY = 86_400_000;
 
 export class TravelRequestStore {
 	readonly requests: SimTravelRequest[] = [];
+	/**
+	 * Tests: called before each list request is answered (the query as sent), e.g. to change
+	 * requests between the requests of one poll.
+	 */
+	beforeList?: (query: URLSearchParams) => void;
+	/** Tests: answer the list in this order instead of the sort asked for (an order Concur does not promise). */
+	listOrder?: (requests: SimTravelRequest[]) => SimTravelRequest[];
 	private readonly rand: () => number;
 	private lastStamp = 0;
 
@@ -142,6 +149,12 @@ export class TravelRequestStore {
 
 	get(id: string): SimTravelRequest | undefined {
 		return this.requests.find((request) => request.id === id);
+	}
+
+	/** Tests: the request disappears from every answer (deleted, or no longer visible to the caller). */
+	remove(id: string): void {
+		const index = this.requests.findIndex((request) => request.id === id);
+		if (index >= 0) this.requests.splice(index, 1);
 	}
 
 	/** Creates a request (NOT_SUBMITTED) for a user; queues nothing. */
@@ -344,6 +357,7 @@ const TMC_VIEWS = new Set(['PENDINGPROPOSAL', 'PROPOSALAPPROVED', 'PROPOSALCANCE
 function listRequests(sim: ConcurSimulator, ctx: RequestContext, claims: AccessClaims): void {
 	const q = ctx.query;
 	const store = travelRequestsOf(sim);
+	store.beforeList?.(q);
 	const view = (q.get('view') || 'ALL').toUpperCase();
 	const userId = q.get('userId');
 	const caller = callerOf(sim, claims, userId);
@@ -385,6 +399,7 @@ function listRequests(sim: ConcurSimulator, ctx: RequestContext, claims: AccessC
 	const order = (q.get('sortOrder') ?? 'DESC').toUpperCase() === 'ASC' ? 1 : -1;
 	const key = (r: SimTravelRequest) => (sortField === 'approvalStatus' ? r.status : sortField === 'requestId' ? r.requestId : r.startDate);
 	matches = [...matches].sort((a, b) => (key(a) < key(b) ? -order : key(a) > key(b) ? order : a.id < b.id ? -1 : 1));
+	if (store.listOrder) matches = store.listOrder(matches);
 	const page = matches.slice(start, start + limit);
 	const link = (rel: string, at: number) => {
 		const params = new URLSearchParams(q);

@@ -26,12 +26,30 @@ describe('description', () => {
 		expect(codex.node).toBe('n8n-nodes-concur.concurPollingTrigger');
 	});
 
-	it('offers both resources, the three events and the three first-run modes', () => {
-		expect(values(property('resource'))).toEqual(['expenseReport', 'failedNotification']);
+	it('offers the three resources, the three events and the three first-run modes', () => {
+		expect(values(property('resource'))).toEqual(['expenseReport', 'failedNotification', 'travelRequest']);
 		expect(values(property('event')).sort()).toEqual(['created', 'createdOrUpdated', 'updated']);
 		expect(values(property('firstRun')).sort()).toEqual(['backfill', 'date', 'now']);
 		expect(property('firstRun').default).toBe('now');
 		expect(property('user').default).toBe('ALL');
+	});
+
+	it('Travel Request: its own Event labels, the documented views (default ALL), a User ID, and the options without Emit Full Report', () => {
+		const shownFor = (resource: string) => (p: INodeProperties) => p.displayOptions?.show?.resource?.includes(resource) ?? false;
+		const events = description.properties.filter((p) => p.name === 'event');
+		expect(events).toHaveLength(2);
+		const requestEvent = events.find(shownFor('travelRequest'))!;
+		expect((requestEvent.options as INodePropertyOptions[]).map((o) => o.name)).toEqual(['Request Created', 'Request Created or Updated', 'Request Updated']);
+		expect(events.find(shownFor('expenseReport'))!.default).toBe(requestEvent.default);
+		const view = description.properties.find((p) => p.name === 'view')!;
+		expect(shownFor('travelRequest')(view)).toBe(true);
+		expect(view.default).toBe('ALL');
+		expect(values(view)).toEqual(expect.arrayContaining(['ALL', 'PENDING', 'TOAPPROVE', 'APPROVED']));
+		expect(shownFor('travelRequest')(property('userId'))).toBe(true);
+		expect(shownFor('travelRequest')(property('options'))).toBe(true);
+		const fullDetails = (property('options').options as INodeProperties[]).find((o) => o.name === 'fullDetails')!;
+		expect(fullDetails.displayOptions).toEqual({ show: { '/resource': ['expenseReport'] } });
+		expect(description.subtitle).toContain('Travel requests');
 	});
 
 	it('filters by every v3 approval and payment status code, A_EXTV included', () => {

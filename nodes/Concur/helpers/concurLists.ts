@@ -24,3 +24,15 @@ export function notificationsOf(body: unknown): IDataObject[] {
 	if (Array.isArray(entries)) return entries.filter(isObject);
 	return isObject(entries) ? [entries] : [];
 }
+
+/** The requests of one Travel Request v4 list page (`data`). */
+export function requestsOfPage(page: unknown): IDataObject[] {
+	return isObject(page) && Array.isArray(page.data) ? page.data.filter(isObject) : [];
+}
+
+/** The `next` link of a Travel Request v4 list page (an absolute URL with its query), or undefined on the last page. */
+export function nextPageUrl(page: unknown): string | undefined {
+	if (!isObject(page) || !Array.isArray(page.operations)) return undefined;
+	const next = page.operations.find((operation) => isObject(operation) && operation.rel === 'next') as IDataObject | undefined;
+	return typeof next?.href === 'string' && next.href.trim() !== '' ? next.href.trim() : undefined;
+}

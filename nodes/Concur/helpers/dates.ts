@@ -8,6 +8,11 @@ export function toConcurDate(epochMs: number): string {
 	return DateTime.fromMillis(epochMs, { zone: 'utc' }).toFormat(CONCUR_DATE_FORMAT);
 }
 
+/** The date-time form the Travel Request v4 list filters document: `yyyy-MM-dd'T'HH:mm:ss'Z'`, UTC (whole seconds). */
+export function toRequestDate(epochMs: number): string {
+	return DateTime.fromMillis(epochMs, { zone: 'utc' }).toFormat("yyyy-MM-dd'T'HH:mm:ss'Z'");
+}
+
 // Concur writes timestamps without a zone ("2026-11-22T20:48:32" or "...32.123") and means UTC.
 // The legacy notification list documents "YYYY-MM-DD:HH:MM:SS", so that shape is accepted too.
 const LEGACY_FORMATS = ['yyyy-MM-dd:HH:mm:ss', 'yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm:ss.SSS'];

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { reportPageOf } from '../helpers/concurLists';
 import { daysToMs, parseConcurDate, toConcurDate } from '../helpers/dates';
 import { concurApiRequest, type ConcurRequestOptions } from '../transport';
-import { MAX_PAGES_PER_POLL } from './expenseReports';
+import { MAX_PAGES_PER_POLL } from './changes';
 import { listFailedNotifications } from './failedNotifications';
 import { isWanted, sampleEvent, toReportItems } from './reportItems';
 import { reportSettings } from './settings';

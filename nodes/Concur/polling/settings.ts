@@ -6,38 +6,60 @@ import { daysToMs, minutesToMs, parseDateInZone } from '../helpers/dates';
 /** The Event parameter: which report changes are emitted. */
 export type ReportEvent = 'created' | 'updated' | 'createdOrUpdated';
 
-export interface ReportSettings {
-	event: ReportEvent;
-	lookBackMs: number;
+export interface ReportSettings extends ChangeListSettings {
 	fullDetails: boolean;
-	/** Stop once a poll has read this many new items (0: no cap); the rest comes next poll. */
-	maxItemsPerPoll: number;
-	/** Reports per request (the v3 `limit`). */
-	pageSize: number;
 	/** The v3 list filters every request of the poll sends. */
 	qs: IDataObject;
 }
 
-/** The Expense Report parameters, checked (an expression could yield anything). */
+/** The options every list read by modification date has (Expense Report, Travel Request). */
+export interface ChangeListSettings {
+	event: ReportEvent;
+	lookBackMs: number;
+	/** Stop once a poll has read this many new items (0: no cap); the rest comes next poll. */
+	maxItemsPerPoll: number;
+	/** Rows per request (the list's `limit`, 1 to 100). */
+	pageSize: number;
+}
+
+/** Event and the Options collection, checked (an expression could yield anything). */
+function changeListSettings(this: IPollFunctions, options: IDataObject): ChangeListSettings {
+	return {
+		event: this.getNodeParameter('event', 'createdOrUpdated') as ReportEvent,
+		lookBackMs: minutesToMs(nonNegative.call(this, options.lookBackMinutes, 10, 'Look-Back Window (Minutes)')),
+		maxItemsPerPoll: Math.floor(nonNegative.call(this, options.maxItemsPerPoll, 10000, 'Max Items per Poll')),
+		pageSize: Math.min(100, Math.max(1, Math.floor(nonNegative.call(this, options.pageSize, 100, 'Page Size')))),
+	};
+}
+
+/** The Expense Report parameters, checked. */
 export function reportSettings(this: IPollFunctions): ReportSettings {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const pageSize = Math.min(100, Math.max(1, Math.floor(nonNegative.call(this, options.pageSize, 100, 'Page Size'))));
-	const qs: IDataObject = { limit: pageSize };
+	const common = changeListSettings.call(this, options);
+	const qs: IDataObject = { limit: common.pageSize };
 	// Empty means the token owner's own reports (Concur's default when `user` is omitted).
 	const user = String(this.getNodeParameter('user', 'ALL') ?? '').trim();
 	if (user) qs.user = user;
 	const approvalStatus = this.getNodeParameter('approvalStatus', '') as string;
-	const paymentStatus = this.getNodeParameter('paymentStatus', '') as string;
 	if (approvalStatus) qs.approvalStatusCode = approvalStatus;
+	const paymentStatus = this.getNodeParameter('paymentStatus', '') as string;
 	if (paymentStatus) qs.paymentStatusCode = paymentStatus;
-	return {
-		event: this.getNodeParameter('event', 'createdOrUpdated') as ReportEvent,
-		lookBackMs: minutesToMs(nonNegative.call(this, options.lookBackMinutes, 10, 'Look-Back Window (Minutes)')),
-		fullDetails: options.fullDetails === true,
-		maxItemsPerPoll: Math.floor(nonNegative.call(this, options.maxItemsPerPoll, 10000, 'Max Items per Poll')),
-		pageSize,
-		qs,
-	};
+	return { ...common, fullDetails: options.fullDetails === true, qs };
+}
+
+export interface TravelRequestSettings extends ChangeListSettings {
+	/** The Request v4 list filters every request of the poll sends (view, userId, limit). */
+	qs: IDataObject;
+}
+
+/** The Travel Request parameters, checked. */
+export function travelRequestSettings(this: IPollFunctions): TravelRequestSettings {
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const common = changeListSettings.call(this, options);
+	const qs: IDataObject = { view: String(this.getNodeParameter('view', 'ALL') || 'ALL'), limit: common.pageSize };
+	const userId = String(this.getNodeParameter('userId', '') ?? '').trim();
+	if (userId) qs.userId = userId;
+	return { ...common, qs };
 }
 
 /** A number option that must be zero or more. */

@@ -6,7 +6,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { router } from '../../../nodes/Concur/actions/router';
-import { buildTravelRequestQuery, nextPageUrl, toRequestDateTime } from '../../../nodes/Concur/actions/travelRequest/listQuery';
+import { buildTravelRequestQuery, toRequestDateTime } from '../../../nodes/Concur/actions/travelRequest/listQuery';
+import { nextPageUrl } from '../../../nodes/Concur/helpers/concurLists';
 import { simplifyTravelRequest } from '../../../nodes/Concur/actions/travelRequest/simplify';
 import { isTravelRequestUrl } from '../../../nodes/Concur/actions/travelRequest/urls';
 import { concurApiRequest, concurApiRequestAllItems } from '../../../nodes/Concur/transport';

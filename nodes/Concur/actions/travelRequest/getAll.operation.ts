@@ -5,9 +5,10 @@ import { concurApiRequest } from '../../transport';
 import { TRAVEL_REQUESTS_V4_PATH } from '../../transport/paths';
 import { returnAllOrLimit } from '../common.descriptions';
 import { scopeToOperation } from '../displayOptions';
-import { simplifyProperty } from './descriptions';
+import { simplifyProperty, TRAVEL_REQUEST_VIEWS } from './descriptions';
 import type { TravelRequestFilters } from './listQuery';
-import { buildTravelRequestQuery, nextPageUrl, REQUESTS_MAX_PAGE_SIZE, requestsOfPage } from './listQuery';
+import { nextPageUrl, requestsOfPage } from '../../helpers/concurLists';
+import { buildTravelRequestQuery, REQUESTS_MAX_PAGE_SIZE } from './listQuery';
 import { simplifyTravelRequest } from './simplify';
 
 const properties: INodeProperties[] = [
@@ -16,25 +17,7 @@ const properties: INodeProperties[] = [
 		displayName: 'View',
 		name: 'view',
 		type: 'options',
-		// The views Concur documents; "traveler" views list the user's own requests, "approver"
-		// views the requests the user approves, "TMC" views those of a travel agency agent.
-		options: [
-			{ name: 'Active', value: 'ACTIVE', description: 'Active requests, without cancelled ones' },
-			{ name: 'Active Approved', value: 'ACTIVEAPPROVED', description: 'Approved requests less than three months old, not closed' },
-			{ name: 'All', value: 'ALL', description: 'All requests of the user (traveler)' },
-			{ name: 'Approved', value: 'APPROVED', description: 'Requests the user approved (approver)' },
-			{ name: 'Canceled', value: 'CANCELED', description: 'Cancelled requests (traveler)' },
-			{ name: 'Closed', value: 'CLOSED', description: 'Closed requests (traveler)' },
-			{ name: 'Pending', value: 'PENDING', description: 'Submitted requests not yet approved (traveler)' },
-			{ name: 'Pending E-Booking', value: 'PENDINGEBOOKING', description: 'Approved requests awaiting a Concur Travel booking' },
-			{ name: 'Pending Proposal', value: 'PENDINGPROPOSAL', description: 'Requests at a travel agency step (TMC agent, User ID required)' },
-			{ name: 'Proposal Approved', value: 'PROPOSALAPPROVED', description: 'Requests approved by the TMC agent (User ID required)' },
-			{ name: 'Proposal Canceled', value: 'PROPOSALCANCELED', description: 'Requests cancelled for the TMC agent (User ID required)' },
-			{ name: 'Submitted', value: 'SUBMITTED', description: 'Submitted requests, without cancelled ones (traveler)' },
-			{ name: 'To Approve', value: 'TOAPPROVE', description: 'Requests waiting for the user\'s approval (approver)' },
-			{ name: 'Unsubmitted', value: 'UNSUBMITTED', description: 'Requests not submitted yet (traveler)' },
-			{ name: 'Validated', value: 'VALIDATED', description: 'Approved requests of the user, closed ones included (traveler)' },
-		],
+		options: TRAVEL_REQUEST_VIEWS,
 		default: 'ALL',
 		description: 'Which requests to list, as Concur defines its views',
 	},

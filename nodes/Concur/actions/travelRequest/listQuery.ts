@@ -2,13 +2,11 @@
 import type { IDataObject } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { isObject } from '../../helpers/values';
+import { toRequestDate } from '../../helpers/dates';
 
 /** Requests v4 refuses pages larger than this (400). */
 export const REQUESTS_MAX_PAGE_SIZE = 100;
 
-/** The date-time form the list filters document: `yyyy-MM-dd'T'HH:mm:ss'Z'`, UTC. */
-const REQUEST_DATE_FORMAT = "yyyy-MM-dd'T'HH:mm:ss'Z'";
 
 export interface TravelRequestFilters {
 	approvedAfter?: unknown;
@@ -26,7 +24,7 @@ export function toRequestDateTime(value: unknown, zone: string): string | undefi
 	else if (value instanceof Date) date = DateTime.fromJSDate(value);
 	else if (typeof value === 'string' && value.trim() !== '') date = DateTime.fromISO(value.trim(), { zone });
 	if (!date || !date.isValid) return undefined;
-	return date.toUTC().toFormat(REQUEST_DATE_FORMAT);
+	return toRequestDate(date.toMillis());
 }
 
 /**
@@ -53,16 +51,4 @@ export function buildTravelRequestQuery(
 	if (sort.sortField) qs.sortField = sort.sortField;
 	if (sort.sortOrder) qs.sortOrder = sort.sortOrder;
 	return qs;
-}
-
-/** The requests of one list page (`data`). */
-export function requestsOfPage(page: unknown): IDataObject[] {
-	return isObject(page) && Array.isArray(page.data) ? page.data.filter(isObject) : [];
-}
-
-/** The `next` link of a list page (an absolute URL with its query), or undefined on the last page. */
-export function nextPageUrl(page: unknown): string | undefined {
-	if (!isObject(page) || !Array.isArray(page.operations)) return undefined;
-	const next = page.operations.find((operation) => isObject(operation) && operation.rel === 'next') as IDataObject | undefined;
-	return typeof next?.href === 'string' && next.href.trim() !== '' ? next.href.trim() : undefined;
 }

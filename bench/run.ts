@@ -2,7 +2,7 @@
  * `npm run bench`: runs the benchmarks and writes bench/results/<section>.json, then
  * bench/results/RESULTS.md and bench/results/chart.png from every section's latest JSON.
  *
- *   npm run bench                       # signature, e2e (default + legacy engine), polling
+ *   npm run bench                       # signature, e2e (default + legacy engine), polling, listSync
  *   npm run bench -- --quick            # fewer events / smaller backlogs (a few minutes)
  *   npm run bench -- --only signature,polling
  *   npm run bench -- --report           # only re-render RESULTS.md and chart.png
@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { runE2eBench } from './e2e';
+import { runListSyncBench } from './listSync';
 import { machineInfo } from './lib/machine';
 import { runPollingBench } from './polling';
 import { writeReport } from './report';
@@ -18,8 +19,8 @@ import { runSignatureBench } from './signature';
 
 export const RESULTS_DIR = path.join(__dirname, 'results');
 
-type Section = 'signature' | 'e2e' | 'polling';
-const SECTIONS: Section[] = ['signature', 'e2e', 'polling'];
+type Section = 'signature' | 'e2e' | 'polling' | 'listSync';
+const SECTIONS: Section[] = ['signature', 'e2e', 'polling', 'listSync'];
 
 function parseArgs(argv: string[]): { quick: boolean; only: Section[]; reportOnly: boolean } {
 	const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
 			if (section === 'signature') save(section, await runSignatureBench({ quick, log }), quick);
 			if (section === 'e2e') save(section, await runE2eBench({ quick, log }), quick);
 			if (section === 'polling') save(section, await runPollingBench({ quick, log }), quick);
+			if (section === 'listSync') save(section, { rows: await runListSyncBench({ items: quick ? 2_000 : 10_000, log }) }, quick);
 			console.log(`[bench] ${section} took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 		}
 	}

@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 
-import { startSimulator } from '../test/simulator';
+import { listsOf, startSimulator } from '../test/simulator';
 import {
 	buildAndPack,
 	ensureN8nHost,
@@ -186,9 +186,17 @@ async function choosePort(variable: 'N8N_PORT' | 'CONCUR_SIM_PORT', fallback: nu
 
 // ------------------------------------------------------------------ chat sink
 
-/** A stand-in for a Slack/Mattermost incoming webhook: prints what the workflows post. */
-async function startChatSink(): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * A stand-in for a Slack/Mattermost incoming webhook: prints what the workflows post. It also
+ * serves examples/cost-centers.sample.csv as the client's cost-center export (example 05).
+ */
+async function startChatSink(): Promise<{ url: string; costCentersCsvUrl: string; close: () => Promise<void> }> {
 	const server = http.createServer((req, res) => {
+		if (req.method === 'GET' && req.url === '/cost-centers.csv') {
+			res.writeHead(200, { 'content-type': 'text/csv' });
+			res.end(fs.readFileSync(path.join(__dirname, '..', 'examples', 'cost-centers.sample.csv')));
+			return;
+		}
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
@@ -207,6 +215,7 @@ async function startChatSink(): Promise<{ url: string; close: () => Promise<void
 	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 	return {
 		url: `http://127.0.0.1:${port}/chat`,
+		costCentersCsvUrl: `http://127.0.0.1:${port}/cost-centers.csv`,
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }
@@ -310,7 +319,8 @@ async function main(): Promise<void> {
 	const setup = startStep('creating Concur credentials (simulator) and importing the examples');
 	const credentials = await createSimulatorCredentials(n8n, sim);
 	let handler: ImportedExample | undefined;
-	const examples = await importExamples(n8n, credentials, { chatWebhookUrl: chat.url }, {
+	const settings = { chatWebhookUrl: chat.url, costCentersCsvUrl: chat.costCentersCsvUrl, listId: listsOf(sim).costCenterListId };
+	const examples = await importExamples(n8n, credentials, settings, {
 		// Concur lets one automation act on the External Validation step: activate the first example
 		// that handles it, and import the others inactive (they would approve the same report again).
 		activate: ({ workflow }, imported) => {

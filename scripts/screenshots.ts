@@ -37,6 +37,8 @@ const NODE_PANELS: Array<{ example: string; node: string; file: string }> = [
 	{ example: '01-', node: 'Get Report', file: 'node-concur-get-report.png' },
 	{ example: '02-', node: 'Add Over-Limit Exception', file: 'node-concur-add-exceptions.png' },
 	{ example: '02-', node: 'Send Back', file: 'node-concur-send-back.png' },
+	{ example: '01-', node: 'Get Owner', file: 'node-concur-get-user.png' },
+	{ example: '05-', node: 'Sync Concur List', file: 'node-concur-list-item-sync.png' },
 ];
 
 /** A Concur Trigger newly added to an empty workflow, as the editor sets it up. */

@@ -3,11 +3,14 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as eventSubscription from './actions/eventSubscription/EventSubscription.resource';
 import * as expense from './actions/expense/Expense.resource';
+import * as list from './actions/list/List.resource';
+import * as listItem from './actions/listItem/ListItem.resource';
 import * as notification from './actions/notification/Notification.resource';
 import * as receipt from './actions/receipt/Receipt.resource';
 import * as report from './actions/report/Report.resource';
 import { router } from './actions/router';
 import * as travelRequest from './actions/travelRequest/TravelRequest.resource';
+import * as user from './actions/user/User.resource';
 
 export class Concur implements INodeType {
 	description: INodeTypeDescription = {
@@ -49,6 +52,16 @@ export class Concur implements INodeType {
 						description: 'The expenses of a report, their itemizations and attendees',
 					},
 					{
+						name: 'List',
+						value: 'list',
+						description: 'Custom lists such as cost centers or projects (List v4)',
+					},
+					{
+						name: 'List Item',
+						value: 'listItem',
+						description: 'The items of a list, at every level, and syncing a list from another system',
+					},
+					{
 						name: 'Notification',
 						value: 'notification',
 						description: 'Callout notifications Concur could not deliver',
@@ -68,15 +81,23 @@ export class Concur implements INodeType {
 						value: 'travelRequest',
 						description: 'Travel requests (Request v4) and their approval',
 					},
+					{
+						name: 'User',
+						value: 'user',
+						description: 'Users: find them (Identity v4.1), create, update or deactivate them (User Provisioning v4)',
+					},
 				],
 				default: 'report',
 			},
 			...eventSubscription.description,
 			...expense.description,
+			...list.description,
+			...listItem.description,
 			...notification.description,
 			...receipt.description,
 			...report.description,
 			...travelRequest.description,
+			...user.description,
 		],
 	};
 

@@ -79,7 +79,7 @@ export function loadExample(file: string): WorkflowJson {
 export function localizeWorkflow(
 	workflow: WorkflowJson,
 	credentials: Partial<PlaygroundCredentials>,
-	settings: Record<string, string | number> = {},
+	settings: Record<string, string | number | boolean> = {},
 ): WorkflowJson {
 	const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowJson;
 	for (const node of copy.nodes) {
@@ -157,7 +157,7 @@ export function handlesExternalValidation(workflow: WorkflowJson): boolean {
 export async function importExamples(
 	n8n: N8nInstance,
 	credentials: PlaygroundCredentials,
-	settings: Record<string, string | number>,
+	settings: Record<string, string | number | boolean>,
 	{
 		activate = true,
 	}: { activate?: boolean | ((example: { file: string; workflow: WorkflowJson }, imported: ImportedExample[]) => true | string) } = {},

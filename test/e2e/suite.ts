@@ -16,11 +16,15 @@ import {
 	activateAndWait,
 	createSimulatorCredentials,
 	importExamples,
+	loadExample,
+	localizeWorkflow,
 	webhookUrl,
 	type PlaygroundCredentials,
 } from '../../scripts/lib/playground';
-import { eventBody, expenseIdOf, receiptImageIdOf, seededReceipt, signBody, startSimulator, travelRequestsOf, type ConcurSimulator, type EssEvent } from '../simulator';
+import { eventBody, expenseIdOf, listsOf, receiptImageIdOf, seededReceipt, signBody, startSimulator, travelRequestsOf, type ConcurSimulator, type EssEvent } from '../simulator';
 import { approvalsWorkflow } from './approvals';
+import { listsE2e } from './lists';
+import { usersCase } from './users';
 import {
 	actionWorkflow,
 	errorOf,
@@ -341,6 +345,7 @@ export function describeN8n(version: string): void {
 					['02-callout-policy-check.json', 'active'],
 					['03-consultant-client-template.json', 'active'],
 					['04-travel-request-auto-approve.json', 'active'],
+					['05-list-sync-cost-centers.json', 'active'],
 				]);
 				const [toChat, policy, template] = examples;
 
@@ -355,6 +360,8 @@ export function describeN8n(version: string): void {
 				expect(messages).toHaveLength(1);
 				expect(messages[0]).toContain(sim.reports.get(submitted.id)!.name);
 				expect(messages[0]).toContain(submitted.id);
+				// Get Owner (User > Get) addresses the owner's manager.
+				expect(messages[0]).toMatch(/^Martin Manager, for your approval: /);
 
 				// 2. Legacy callout → full details → policy: send back, exception + approve, approve.
 				const notifyUrl = webhookUrl(n8n, policy.workflow, 'Concur Callout', 'webhook/concur/v1.0/notify');
@@ -419,6 +426,67 @@ export function describeN8n(version: string): void {
 			}
 		});
 
+		test('example 05: the scheduled cost-center sync, first as a dry run, then for real, then unchanged', async () => {
+			const messages: string[] = [];
+			const csv = 'code,name\nCC1000,Sales EMEA\nCC9100,Sustainability\nCC9200,Data Platform\n';
+			const server = http.createServer((req, res) => {
+				if (req.method === 'GET') {
+					res.writeHead(200, { 'content-type': 'text/csv' });
+					res.end(csv);
+					return;
+				}
+				const chunks: Buffer[] = [];
+				req.on('data', (chunk: Buffer) => chunks.push(chunk));
+				req.on('end', () => {
+					messages.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string }).text);
+					res.writeHead(200, { 'content-type': 'application/json' });
+					res.end('{"ok":true}');
+				});
+			});
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+			const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+			const lists = listsOf(sim);
+			const listId = lists.costCenterListId;
+			const codes = () => lists.itemsOf(listId).map((item) => `${item.shortCode}=${item.value}`).sort();
+			const before = codes();
+			// The example as shipped, polled every 5 seconds instead of every morning.
+			const scheduled = (dryRun: boolean) => {
+				const workflow = localizeWorkflow(loadExample('05-list-sync-cost-centers.json'), credentials, {
+					chatWebhookUrl: `${base}/chat`,
+					costCentersCsvUrl: `${base}/cost-centers.csv`,
+					listId,
+					dryRun,
+				});
+				const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger')!;
+				trigger.parameters = { rule: { interval: [{ field: 'seconds', secondsInterval: 5 }] } };
+				workflow.name = `${workflow.name} (${dryRun ? 'dry run' : 'live'}, every 5 s)`;
+				return workflow;
+			};
+			try {
+				const dry = await deploy(scheduled(true));
+				const dryRuns = await waitForExecutions(n8n, dry.id, 1, 60_000);
+				await n8n.deactivateWorkflow(dry.id);
+				expect(errorOf(dryRuns[0])).toBeUndefined();
+				expect(messages[0]).toBe(`[Dry run, nothing changed] Cost centers → Concur list ${listId}: 2 created, 1 updated, 0 deleted, 0 unchanged, 0 failed, 0 skipped.`);
+				expect(codes()).toEqual(before);
+
+				const live = await deploy(scheduled(false));
+				const liveRuns = await waitForExecutions(n8n, live.id, 2, 60_000);
+				await n8n.deactivateWorkflow(live.id);
+				expect(liveRuns.slice(0, 2).map(errorOf)).toEqual([undefined, undefined]);
+				const liveMessages = messages.slice(1, 3);
+				expect(liveMessages[0]).toBe(`Cost centers → Concur list ${listId}: 2 created, 1 updated, 0 deleted, 0 unchanged, 0 failed, 0 skipped.`);
+				expect(liveMessages[1]).toBe(`Cost centers → Concur list ${listId}: 0 created, 0 updated, 0 deleted, 3 unchanged, 0 failed, 0 skipped.`);
+				// Delete Items Not in Input is off in the example: the list's other cost centers stay.
+				expect(codes()).toEqual(expect.arrayContaining(['CC1000=Sales EMEA', 'CC9100=Sustainability', 'CC9200=Data Platform']));
+				expect(codes()).toHaveLength(before.length + 2);
+			} finally {
+				await new Promise<void>((resolve) => server.close(() => resolve()));
+			}
+		});
+
+		listsE2e(() => ({ n8n, sim, credentials, version, deploy }));
+
 		test('approvals: Expense Get Many, Receipt Get as a binary file and Travel Request Get in one workflow', async () => {
 			const path = `concur-e2e-approvals-${version.replace(/\./g, '-')}`;
 			const { id } = await deploy(approvalsWorkflow(credentials, path));
@@ -439,5 +507,7 @@ export function describeN8n(version: string): void {
 			expect(outputOf(execution, 'Travel Request')).toEqual([expect.objectContaining({ id: request.id, requestId: request.requestId })]);
 			await n8n.deactivateWorkflow(id);
 		});
+
+		test('users: Get, Search and Create with Wait for Completion', async () => await usersCase({ n8n, sim, credentials, deploy, version }));
 	});
 }

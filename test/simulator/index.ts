@@ -20,6 +20,8 @@ export { attendeesOf, entryByExpenseId, entryByKey, expenseIdOf, itemizationsOf,
 export { entryImage, receiptsOf, reportImage, seededReceipt } from './receipts';
 export { receiptJpeg, receiptPdf, receiptPng } from './receiptFiles';
 export { travelRequestsOf, type SimTravelRequest } from './travelRequests';
+export { listsOf, LIST_PAGE_SIZE, BULK_MAX, type ListStore, type SimList, type SimListItem } from './lists';
+export { usersOf, type SimScimUser, type SimProvision } from './users';
 
 export interface SimulatorOptions extends TenantOptions {
 	/** Port of the primary geolocation (default 0 = any free port). Always bound to 127.0.0.1. */

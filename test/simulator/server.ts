@@ -17,6 +17,8 @@ import { adminRoute } from './admin';
 import { expenseRoute } from './expenses';
 import { MAX_IMAGE_BYTES, receiptRoute } from './receipts';
 import { travelRequestRoute } from './travelRequests';
+import { listRoute } from './lists';
+import { userRoute } from './users';
 
 export type { LoggedRequest } from './http';
 
@@ -235,7 +237,7 @@ async function route(sim: ConcurSimulator, ctx: RequestContext): Promise<void> {
 	}
 
 	// Expenses (v4, v3 entries), receipt images (Image v1.0) and travel requests (Request v4).
-	if (expenseRoute(sim, ctx) || receiptRoute(sim, ctx) || travelRequestRoute(sim, ctx)) return;
+	if (expenseRoute(sim, ctx) || receiptRoute(sim, ctx) || travelRequestRoute(sim, ctx) || listRoute(sim, ctx) || userRoute(sim, ctx)) return;
 
 	throw new HttpError(404, `No such resource: ${method} ${path}`);
 }

@@ -60,6 +60,8 @@ describe('concurErrorMessage', () => {
 		['v4', { errorId: 'x', errorMessage: 'Report is not in a state to approve', httpStatus: '400' }, 'Report is not in a state to approve'],
 		['v3', { Message: 'Report not found' }, 'Report not found'],
 		['gateway', { httpStatus: '429 - Too Many Requests', error: { id: 'security.rate.limit.reached', message: 'Too many requests' } }, 'Too many requests'],
+		['SCIM', { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter', detail: 'The filter is invalid' }, 'The filter is invalid'],
+		['List v4 bulk', { status: 'FAILURE', recordsSucceeded: 0, recordsFailed: 2, errors: [{ message: 'Code already exists', listItem: {} }, { message: 'Invalid code', listItem: {} }] }, 'Code already exists; Invalid code'],
 		['validation', { validationErrors: [{ id: 'a', message: 'comment is required' }, { id: 'b', message: 'too long' }] }, 'comment is required; too long'],
 	])('reads the %s error body', (_kind, body, expected) => {
 		expect(concurErrorMessage(body)).toBe(expected);

@@ -29,3 +29,16 @@ export function applyReturnAllOrLimit(
 	if (this.getNodeParameter('returnAll', itemIndex) as boolean) return items;
 	return items.slice(0, this.getNodeParameter('limit', itemIndex) as number);
 }
+
+/** The `sortDirection` option of the List v4 and List Item v4 lists (Concur's default: ascending). */
+export const sortDirectionOption: INodeProperties = {
+	displayName: 'Sort Direction',
+	name: 'sortDirection',
+	type: 'options',
+	options: [
+		{ name: 'Ascending', value: 'asc' },
+		{ name: 'Descending', value: 'desc' },
+	],
+	default: 'asc',
+	description: 'Whether Concur sorts ascending (A to Z) or descending',
+};

@@ -9,9 +9,22 @@ export class OperationItems {
 }
 
 /** What every `<op>.operation.ts` exports: its parameters and how it runs for one input item. */
-export interface ConcurOperation {
+export interface ConcurItemOperation {
 	description: INodeProperties[];
+	runsOnceForAllItems?: false;
 	execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[] | OperationItems>;
 }
 
-export type ConcurResource = 'eventSubscription' | 'expense' | 'notification' | 'receipt' | 'report' | 'travelRequest';
+/**
+ * An operation that runs once for all input items (List Item > Sync): it gets every input item
+ * and returns its output items with their pairedItem already set.
+ */
+export interface ConcurAllItemsOperation {
+	description: INodeProperties[];
+	runsOnceForAllItems: true;
+	execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]>;
+}
+
+export type ConcurOperation = ConcurItemOperation | ConcurAllItemsOperation;
+
+export type ConcurResource = 'eventSubscription' | 'expense' | 'list' | 'listItem' | 'notification' | 'receipt' | 'report' | 'travelRequest' | 'user';

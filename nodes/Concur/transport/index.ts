@@ -161,17 +161,20 @@ export function concurErrorMessage(body: unknown): string | undefined {
 		record.errorMessage,
 		record.Message,
 		record.message,
+		// SCIM (Identity v4.1, User Provisioning v4): {schemas, status, scimType, detail}.
+		record.detail,
 		(record.error as Record<string, unknown> | undefined)?.message,
 		typeof record.error === 'string' ? record.error : undefined,
 	];
 	const found = candidates.find((value) => typeof value === 'string' && value.trim() !== '');
 	if (found) return (found as string).trim();
-	const validation = record.validationErrors;
-	if (Array.isArray(validation)) {
-		const messages = validation
+	// v4 validation errors, and the List v4 bulk answer (`errors[].message`, one per refused item).
+	for (const list of [record.validationErrors, record.errors]) {
+		if (!Array.isArray(list)) continue;
+		const messages = list
 			.map((entry) => (entry as Record<string, unknown>)?.message)
-			.filter((value): value is string => typeof value === 'string');
-		if (messages.length) return messages.join('; ');
+			.filter((value): value is string => typeof value === 'string' && value.trim() !== '');
+		if (messages.length) return messages.slice(0, 10).join('; ') + (messages.length > 10 ? ` (and ${messages.length - 10} more)` : '');
 	}
 	return undefined;
 }

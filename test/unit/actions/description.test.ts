@@ -40,9 +40,9 @@ describe('node description', () => {
 	it('lists resources and operations alphabetised, each operation with an implementation', () => {
 		const resource = description.properties.find((property) => property.name === 'resource')!;
 		const resourceValues = (resource.options as Array<{ value: string }>).map((option) => option.value);
-		expect(resourceValues).toEqual(['eventSubscription', 'expense', 'notification', 'receipt', 'report', 'travelRequest']);
+		expect(resourceValues).toEqual(['eventSubscription', 'expense', 'list', 'listItem', 'notification', 'receipt', 'report', 'travelRequest', 'user']);
 		const operationSelectors = description.properties.filter((property) => property.name === 'operation');
-		expect(operationSelectors).toHaveLength(6);
+		expect(operationSelectors).toHaveLength(9);
 		for (const selector of operationSelectors) {
 			const names = (selector.options as Array<{ name: string }>).map((option) => option.name);
 			expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
@@ -57,10 +57,13 @@ describe('node description', () => {
 		).toEqual([
 			...['upsert', 'delete', 'get', 'getAll', 'getTopics'],
 			...['get', 'getAttendees', 'getItemizations', 'getAll'],
+			...['get', 'getAll'],
+			...['create', 'delete', 'get', 'getAll', 'sync', 'update'],
 			...['delete', 'getAll'],
 			...['get', 'upload'],
 			...['addExceptions', 'approve', 'get', 'getAll', 'recall', 'sendBack'],
 			...['approve', 'get', 'getAll', 'recall', 'sendBack'],
+			...['create', 'deactivate', 'get', 'getAll', 'getProvisioningStatus', 'search', 'update'],
 		]);
 	});
 });

@@ -8,10 +8,10 @@
  *   prune      half the input with Delete Items Not in Input: 5,000 deletes (bulk PATCH)
  *
  * For each: API calls by endpoint (from the simulator's counts), wall time, and the heap (peak
- * sampled every 20 ms, and kept after a collection when run with --expose-gc). Not part of
- * `npm run bench`; run it alone:
+ * sampled every 20 ms, and kept after a collection when run with --expose-gc). Section 4 of
+ * `npm run bench` (RESULTS.md); alone:
  *
- *   npx tsx bench/listSync.ts            # 10,000 items
+ *   NODE_OPTIONS=--expose-gc npm run bench -- --only listSync
  *   BENCH_LIST_ITEMS=50000 npx tsx bench/listSync.ts
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';

@@ -76,7 +76,66 @@ export function listsWorkflow(credentials: PlaygroundCredentials, webhookPath: s
 	};
 }
 
+/** Webhook { listId, code } → List > Get → List Item > Create → Get → Update → Get Many → Delete. */
+export function listItemsWorkflow(credentials: PlaygroundCredentials, webhookPath: string): WorkflowJson {
+	const oauth = { concurOAuth2Api: credentials.concurOAuth2Api };
+	const concur = (name: string, x: number, parameters: Record<string, unknown>) => ({
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-concur.concur',
+		typeVersion: 1,
+		position: [x, 200] as [number, number],
+		parameters,
+		credentials: oauth,
+	});
+	const body = (field: string) => `={{ $('Start').first().json.body.${field} }}`;
+	const created = "={{ $('Create Item').first().json.id }}";
+	return {
+		name: 'e2e lists: list item create, get, update, get many, delete',
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Start',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 200],
+				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+				webhookId: randomUUID(),
+			},
+			concur('Get List', 220, { resource: 'list', operation: 'get', listId: body('listId') }),
+			concur('Create Item', 440, { resource: 'listItem', operation: 'create', listId: body('listId'), shortCode: body('code'), value: 'End-to-end cost center', additionalFields: {} }),
+			concur('Get Item', 660, { resource: 'listItem', operation: 'get', itemId: created }),
+			concur('Update Item', 880, { resource: 'listItem', operation: 'update', itemId: created, updateFields: { value: 'End-to-end cost center (renamed)' } }),
+			concur('Get Many Items', 1100, { resource: 'listItem', operation: 'getAll', of: 'list', listId: body('listId'), returnAll: true, filters: {}, options: {} }),
+			{ ...concur('Delete Item', 1320, { resource: 'listItem', operation: 'delete', itemId: created, options: {} }), executeOnce: true },
+		],
+		connections: chain(['Start', 'Get List', 'Create Item', 'Get Item', 'Update Item', 'Get Many Items', 'Delete Item']),
+	};
+}
+
 export function listsE2e(context: () => ListsE2eContext): void {
+	test('lists: List Get, then List Item Create, Get, Update, Get Many and Delete', async () => {
+		const { n8n, sim, credentials, version, deploy } = context();
+		const lists = listsOf(sim);
+		const path = `concur-e2e-list-items-${version.replace(/\./g, '-')}`;
+		const { id } = await deploy(listItemsWorkflow(credentials, path));
+		const listId = lists.costCenterListId;
+		const code = `E2E${version.replace(/\D/g, '')}`;
+		const response = await n8n.request('POST', `/webhook/${path}`, { body: { listId, code } });
+		expect(response.status).toBe(200);
+		const [execution] = await waitForExecutions(n8n, id, 1);
+		expect(errorOf(execution)).toBeUndefined();
+		expect(outputOf(execution, 'Get List')).toEqual([expect.objectContaining({ id: listId, value: 'Cost Centers' })]);
+		const [createdItem] = outputOf(execution, 'Create Item');
+		expect(createdItem).toMatchObject({ shortCode: code, value: 'End-to-end cost center' });
+		expect(outputOf(execution, 'Get Item')).toEqual([expect.objectContaining({ id: createdItem.id, shortCode: code })]);
+		expect(outputOf(execution, 'Update Item')).toEqual([expect.objectContaining({ id: createdItem.id, value: 'End-to-end cost center (renamed)' })]);
+		expect(outputOf(execution, 'Get Many Items')).toEqual(expect.arrayContaining([expect.objectContaining({ id: createdItem.id, value: 'End-to-end cost center (renamed)' })]));
+		expect(outputOf(execution, 'Delete Item')).toEqual([{ deleted: true }]);
+		expect(lists.itemByCode(listId, code)).toBeUndefined();
+		await n8n.deactivateWorkflow(id);
+	});
+
 	test('lists: List Get Many, then List Item Sync twice on a two-level list (the second run changes nothing)', async () => {
 		const { n8n, sim, credentials, version, deploy } = context();
 		const lists = listsOf(sim);

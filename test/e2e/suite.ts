@@ -508,6 +508,6 @@ export function describeN8n(version: string): void {
 			await n8n.deactivateWorkflow(id);
 		});
 
-		test('users: Get, Search and Create with Wait for Completion', async () => await usersCase({ n8n, sim, credentials, deploy, version }));
+		test('users: every User operation (Get, Search, Create, Update, Get Provisioning Status, Deactivate, Get Many)', async () => await usersCase({ n8n, sim, credentials, deploy, version }));
 	});
 }

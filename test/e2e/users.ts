@@ -1,7 +1,8 @@
 /**
  * The User resource end to end (not a test file; the suite calls `usersCase`): in real n8n with the
- * packed package, against the simulator, a webhook workflow runs User > Get, User > Search and
- * User > Create with Wait for Completion, and the user it created is checked in the simulator.
+ * packed package, against the simulator, a webhook workflow runs every User operation (Get,
+ * Search, Create, Update, Get Provisioning Status, Deactivate, Get Many) and the user it created
+ * is checked in the simulator.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -12,7 +13,7 @@ import { chain, errorOf, outputOf, waitForExecutions } from './helpers';
 
 type Creds = { [type: string]: { id: string; name: string } } | PlaygroundCredentials;
 
-/** Webhook { userId, userName, newUserName } → User > Get → User > Search → User > Create (waits). */
+/** Webhook { userId, userName, newUserName } → User > Get → Search → Create → Update → Get Provisioning Status → Deactivate (each waiting) → Get Many. */
 export function usersWorkflow(credentials: Creds, webhookPath: string): WorkflowJson {
 	const oauth = { concurOAuth2Api: credentials.concurOAuth2Api };
 	const body = (field: string) => `={{ $('Start').item.json.body.${field} }}`;
@@ -26,7 +27,7 @@ export function usersWorkflow(credentials: Creds, webhookPath: string): Workflow
 		credentials: oauth,
 	});
 	return {
-		name: 'e2e users: get, search, create and wait',
+		name: 'e2e users: every operation',
 		nodes: [
 			{
 				id: randomUUID(),
@@ -49,8 +50,24 @@ export function usersWorkflow(credentials: Creds, webhookPath: string): Workflow
 				waitForCompletion: true,
 				maxWaitSeconds: 60,
 			}),
+			concur('Update User', 880, {
+				operation: 'update',
+				userId: '={{ $json.userId }}',
+				updateFields: { title: 'Auditor' },
+				waitForCompletion: true,
+				maxWaitSeconds: 60,
+			}),
+			concur('Provisioning Status', 1100, { operation: 'getProvisioningStatus', provisionId: '={{ $json.provisionId }}', includeOperations: true }),
+			concur('Deactivate User', 1320, {
+				operation: 'deactivate',
+				userId: "={{ $('Create User').item.json.userId }}",
+				terminationDate: '2026-12-31',
+				waitForCompletion: true,
+				maxWaitSeconds: 60,
+			}),
+			{ ...concur('Get Many Users', 1540, { operation: 'getAll', activeOnly: true, returnAll: true, simplify: true }), executeOnce: true },
 		],
-		connections: chain(['Start', 'Get User', 'Search User', 'Create User']),
+		connections: chain(['Start', 'Get User', 'Search User', 'Create User', 'Update User', 'Provisioning Status', 'Deactivate User', 'Get Many Users']),
 	};
 }
 
@@ -80,5 +97,14 @@ export async function usersCase({ n8n, sim, credentials, deploy, version }: User
 	const created = usersOf(sim).byUserName(newUserName);
 	expect(created).toMatchObject({ givenName: 'Erin', familyName: 'Endtoend', employeeNumber: 'E2E-1', managerId: manager.userId });
 	expect(outputOf(execution, 'Create User')).toEqual([expect.objectContaining({ completed: true, success: true, userId: created!.id })]);
+	const [update] = outputOf(execution, 'Update User');
+	expect(update).toMatchObject({ completed: true, success: true, userId: created!.id });
+	expect(outputOf(execution, 'Provisioning Status')).toEqual([expect.objectContaining({ provisionId: update.provisionId, completed: true, success: true })]);
+	expect(outputOf(execution, 'Deactivate User')).toEqual([expect.objectContaining({ completed: true, success: true, userId: created!.id })]);
+	expect(usersOf(sim).get(created!.id)).toMatchObject({ active: false, title: 'Auditor', terminationDate: expect.stringMatching(/^2026-12-31/) });
+	// Active Only: the deactivated user is not listed, the manager is.
+	const listed = outputOf(execution, 'Get Many Users').map((user) => user.id);
+	expect(listed).toContain(manager.userId);
+	expect(listed).not.toContain(created!.id);
 	await n8n.deactivateWorkflow(id);
 }

@@ -4,10 +4,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import { reportPageOf } from '../helpers/concurLists';
 import { daysToMs, parseConcurDate, toConcurDate } from '../helpers/dates';
 import { concurApiRequest, type ConcurRequestOptions } from '../transport';
-import { MAX_PAGES_PER_POLL } from './changes';
+import type { AcceptedRow } from '../helpers/cursor';
+import { MAX_PAGES_PER_POLL, type ChangePage } from './changes';
 import { listFailedNotifications } from './failedNotifications';
 import { isWanted, sampleEvent, toReportItems } from './reportItems';
-import { reportSettings } from './settings';
+import { reportSettings, type ReportEvent } from './settings';
 import { REPORTS_V3_PATH } from '../transport/paths';
 
 /*
@@ -31,29 +32,47 @@ export function newestBy<T extends IDataObject>(rows: T[], field: string): T | u
 	return newest;
 }
 
-export async function newestExpenseReport(this: IPollFunctions): Promise<INodeExecutionData[][]> {
-	const settings = reportSettings.call(this);
+/**
+ * The newest row of a list read by modification date whose sampled event the Event parameter
+ * wants, looked for in growing windows. `firstRequest(afterMs)` asks from that instant; `pageOf`
+ * reads an answer (rows with ID, LastModifiedDate, CreateDate) and its next page.
+ */
+export async function newestChange(
+	this: IPollFunctions,
+	what: string,
+	wanted: ReportEvent,
+	firstRequest: (afterMs: number) => ConcurRequestOptions,
+	pageOf: (body: unknown) => ChangePage,
+): Promise<AcceptedRow<IDataObject>> {
 	const now = Date.now();
 	for (const days of MANUAL_WINDOWS_DAYS) {
 		let newest: IDataObject | undefined;
-		let request: ConcurRequestOptions = {
-			method: 'GET',
-			url: REPORTS_V3_PATH,
-			qs: { ...settings.qs, limit: 100, modifiedDateAfter: toConcurDate(now - daysToMs(days)) },
-		};
+		let request = firstRequest(now - daysToMs(days));
 		for (let page = 1; page <= MAX_PAGES_PER_POLL; page++) {
-			const { items, nextPage } = reportPageOf(await concurApiRequest.call(this, request));
-			const matching = items.filter((row) => isWanted(sampleEvent(row), settings.event));
+			const { items, nextPage } = pageOf(await concurApiRequest.call(this, request));
+			const matching = items.filter((row) => isWanted(sampleEvent(row), wanted));
 			newest = newestBy(newest === undefined ? matching : [newest, ...matching], 'LastModifiedDate');
 			if (!nextPage) break;
 			request = { method: 'GET', url: nextPage };
 		}
-		if (newest) return [await toReportItems.call(this, [{ row: newest, event: sampleEvent(newest) }], settings)];
+		if (newest) return { row: newest, event: sampleEvent(newest) };
 	}
 	throw new NodeOperationError(
 		this.getNode(),
-		`No expense report matching the filters changed in the last ${MANUAL_WINDOWS_DAYS[MANUAL_WINDOWS_DAYS.length - 1]} days`,
+		`No ${what} matching the filters changed in the last ${MANUAL_WINDOWS_DAYS[MANUAL_WINDOWS_DAYS.length - 1]} days`,
 	);
+}
+
+export async function newestExpenseReport(this: IPollFunctions): Promise<INodeExecutionData[][]> {
+	const settings = reportSettings.call(this);
+	const newest = await newestChange.call(
+		this,
+		'expense report',
+		settings.event,
+		(afterMs) => ({ method: 'GET', url: REPORTS_V3_PATH, qs: { ...settings.qs, limit: 100, modifiedDateAfter: toConcurDate(afterMs) } }),
+		reportPageOf,
+	);
+	return [await toReportItems.call(this, [newest], settings)];
 }
 
 export async function newestFailedNotification(this: IPollFunctions): Promise<INodeExecutionData[][]> {

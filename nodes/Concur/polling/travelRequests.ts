@@ -1,14 +1,13 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { nextPageUrl, requestsOfPage } from '../helpers/concurLists';
 import type { ChangeRow, ListWindow } from '../helpers/cursor';
-import { daysToMs, toRequestDate } from '../helpers/dates';
-import { concurApiRequest, type ConcurRequestOptions } from '../transport';
+import { toRequestDate } from '../helpers/dates';
+import type { ConcurRequestOptions } from '../transport';
 import { TRAVEL_REQUESTS_V4_PATH } from '../transport/paths';
-import { MAX_PAGES_PER_POLL, pollChanges, type ChangePage } from './changes';
-import { newestBy } from './manualMode';
-import { isWanted, sampleEvent } from './reportItems';
+import { pollChanges, type ChangePage } from './changes';
+import { newestChange } from './manualMode';
+import { isWanted } from './reportItems';
 import { travelRequestSettings, type TravelRequestSettings } from './settings';
 
 /*
@@ -28,6 +27,11 @@ function requestPageOf(body: unknown): ChangePage {
 		request,
 	}));
 	return { items, nextPage: nextPageUrl(body) };
+}
+
+/** The output item: the request as Concur listed it, with the event. */
+function requestItem(row: IDataObject, event: 'created' | 'updated'): INodeExecutionData {
+	return { json: { ...((row as RequestRow).request ?? {}), event } };
 }
 
 function listRequest(settings: TravelRequestSettings, window: ListWindow): ConcurRequestOptions {
@@ -50,36 +54,20 @@ export async function pollTravelRequests(this: IPollFunctions): Promise<INodeExe
 		async toItems(rows) {
 			return rows
 				.filter(({ event }) => isWanted(event, settings.event))
-				.map(({ row, event }) => ({ json: { ...((row as RequestRow).request ?? {}), event } }));
+				.map(({ row, event }) => requestItem(row, event));
 		},
 	});
 }
 
-/** The newest match is looked for in growing windows (days), so the usual case stays cheap. */
-const MANUAL_WINDOWS_DAYS = [1, 7, 30, 365];
-
 /** "Fetch test event": the newest matching request, without reading or touching the cursor. */
 export async function newestTravelRequest(this: IPollFunctions): Promise<INodeExecutionData[][]> {
 	const settings = travelRequestSettings.call(this);
-	const now = Date.now();
-	for (const days of MANUAL_WINDOWS_DAYS) {
-		let newest: IDataObject | undefined;
-		let request: ConcurRequestOptions = {
-			method: 'GET',
-			url: TRAVEL_REQUESTS_V4_PATH,
-			qs: { ...settings.qs, limit: 100, modifiedAfter: toRequestDate(now - daysToMs(days)) },
-		};
-		for (let page = 1; page <= MAX_PAGES_PER_POLL; page++) {
-			const { items, nextPage } = requestPageOf(await concurApiRequest.call(this, request));
-			const matching = items.filter((row) => isWanted(sampleEvent(row), settings.event));
-			newest = newestBy(newest === undefined ? matching : [newest, ...matching], 'LastModifiedDate');
-			if (!nextPage) break;
-			request = { method: 'GET', url: nextPage };
-		}
-		if (newest) return [[{ json: { ...((newest as RequestRow).request ?? {}), event: sampleEvent(newest) } }]];
-	}
-	throw new NodeOperationError(
-		this.getNode(),
-		`No travel request matching the filters changed in the last ${MANUAL_WINDOWS_DAYS[MANUAL_WINDOWS_DAYS.length - 1]} days`,
+	const newest = await newestChange.call(
+		this,
+		'travel request',
+		settings.event,
+		(afterMs) => ({ method: 'GET', url: TRAVEL_REQUESTS_V4_PATH, qs: { ...settings.qs, limit: 100, modifiedAfter: toRequestDate(afterMs) } }),
+		requestPageOf,
 	);
+	return [[requestItem(newest.row, newest.event)]];
 }

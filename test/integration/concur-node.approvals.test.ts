@@ -568,7 +568,7 @@ describe('Travel Request', () => {
 		expect(result.nodeError).toBeUndefined();
 		expect(result.output.length).toBeGreaterThan(0);
 		expect(result.output.every((request) => request.approvalStatusCode === 'SUBMITTED')).toBe(true);
-		expect(apiRequests('/travelrequest/')[0].query).toEqual(expect.objectContaining({ view: 'TOAPPROVE', modifiedAfter: '2000-01-01T00:00:00Z' }));
+		expect(apiRequests('/travelrequest/')[0].query).toEqual(expect.objectContaining({ view: 'TOAPPROVE', modifiedAfter: '2000-01-01T00:00:00.000Z' }));
 	});
 
 	it('approves, sends back with a comment and recalls, each for the right user', async () => {

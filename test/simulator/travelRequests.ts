@@ -318,7 +318,8 @@ export function travelRequestsOf(sim: ConcurSimulator): TravelRequestStore {
 
 // ------------------------------------------------------------------------------------------ routes
 
-const DATE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2})Z)?$/;
+// Documented: `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'` or `yyyy-MM-dd` (whole seconds without .SSS accepted too).
+const DATE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2}(?:\.\d{3})?)Z)?$/;
 
 function parseRequestDate(name: string, value: string): number {
 	const m = DATE.exec(value);

@@ -8,9 +8,9 @@ export function toConcurDate(epochMs: number): string {
 	return DateTime.fromMillis(epochMs, { zone: 'utc' }).toFormat(CONCUR_DATE_FORMAT);
 }
 
-/** The date-time form the Travel Request v4 list filters document: `yyyy-MM-dd'T'HH:mm:ss'Z'`, UTC (whole seconds). */
+/** The date-time form the Travel Request v4 list filters document: `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`, UTC. */
 export function toRequestDate(epochMs: number): string {
-	return DateTime.fromMillis(epochMs, { zone: 'utc' }).toFormat("yyyy-MM-dd'T'HH:mm:ss'Z'");
+	return DateTime.fromMillis(epochMs, { zone: 'utc' }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
 }
 
 // Concur writes timestamps without a zone ("2026-11-22T20:48:32" or "...32.123") and means UTC.

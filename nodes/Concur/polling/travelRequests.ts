@@ -12,8 +12,9 @@ import { travelRequestSettings, type TravelRequestSettings } from './settings';
 
 /*
  * Travel requests (Request v4 list), read by `lastModified` with the same cursor as expense
- * reports: the list documents `modifiedAfter` / `modifiedBefore` in whole seconds and its default
- * order is by start date, neither of which the cursor relies on (helpers/cursor.ts).
+ * reports: the list documents `modifiedAfter` / `modifiedBefore` (to the millisecond) but not how
+ * they cut, and its default order is by start date; the cursor relies on neither
+ * (helpers/cursor.ts).
  */
 
 /** A request as the cursor reads it: its ID and dates under the v3 names, the request itself kept. */
@@ -36,8 +37,7 @@ function requestItem(row: IDataObject, event: 'created' | 'updated'): INodeExecu
 
 function listRequest(settings: TravelRequestSettings, window: ListWindow): ConcurRequestOptions {
 	const qs: IDataObject = { ...settings.qs, modifiedAfter: toRequestDate(window.after) };
-	// The filter takes whole seconds: the next second up keeps every row of the range's last second in.
-	if (window.before !== undefined) qs.modifiedBefore = toRequestDate(Math.ceil(window.before / 1_000) * 1_000);
+	if (window.before !== undefined) qs.modifiedBefore = toRequestDate(window.before);
 	return { method: 'GET', url: TRAVEL_REQUESTS_V4_PATH, qs };
 }
 

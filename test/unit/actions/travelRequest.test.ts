@@ -145,8 +145,8 @@ describe('Travel Request > Get Many', () => {
 			qs: {
 				view: 'TOAPPROVE',
 				userId: '86ac9588-5032-3fa7-b3cc-20e97d2d7146',
-				approvedBefore: '2026-03-04T23:00:00Z',
-				modifiedAfter: '2026-03-01T07:00:00Z',
+				approvedBefore: '2026-03-04T23:00:00.000Z',
+				modifiedAfter: '2026-03-01T07:00:00.000Z',
 				sortField: 'startDate',
 				sortOrder: 'ASC',
 				start: 0,
@@ -177,8 +177,8 @@ describe('Travel Request > Get Many', () => {
 	});
 
 	it('reads dates and pages like Concur writes them', () => {
-		expect(toRequestDateTime('2026-01-15', 'UTC')).toBe('2026-01-15T00:00:00Z');
-		expect(toRequestDateTime('2026-01-15T10:00:00-05:00', 'Europe/Paris')).toBe('2026-01-15T15:00:00Z');
+		expect(toRequestDateTime('2026-01-15', 'UTC')).toBe('2026-01-15T00:00:00.000Z');
+		expect(toRequestDateTime('2026-01-15T10:00:00-05:00', 'Europe/Paris')).toBe('2026-01-15T15:00:00.000Z');
 		expect(toRequestDateTime('', 'UTC')).toBeUndefined();
 		expect(buildTravelRequestQuery('', '  ', {}, {}, 'UTC')).toEqual({});
 		expect(nextPageUrl({ operations: [{ rel: 'last', href: 'x' }] })).toBeUndefined();

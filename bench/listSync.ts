@@ -18,6 +18,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { runNode } from '../test/harness/engine';
 import { BULK_MAX, LIST_PAGE_SIZE, listsOf, startSimulator } from '../test/simulator';
+import { concurCredentials } from '../test/harness/concurCredentials';
 
 export interface ListSyncRow {
 	run: 'create' | 'rename' | 'unchanged' | 'prune';
@@ -41,15 +42,7 @@ export async function runListSyncBench({ items = 10_000, log = (_line: string) =
 	try {
 		const lists = listsOf(sim);
 		const listId = lists.createList('Bench').id;
-		const credential: ICredentialDataDecryptedObject = {
-			tokenHostUrl: 'custom',
-			customTokenHostUrl: sim.baseUrl,
-			clientId: sim.seed.clientId,
-			clientSecret: sim.seed.clientSecret,
-			grantType: 'companyRequestToken',
-			companyUuid: sim.seed.companyUuid,
-			requestToken: sim.seed.requestToken,
-		};
+		const credential: ICredentialDataDecryptedObject = concurCredentials(sim);
 		const input = Array.from({ length: items }, (_, i) => ({ code: `E${String(i).padStart(6, '0')}`, name: `Employee group ${i}` }));
 		const renamed = input.map((row, i) => (i % 100 === 0 ? { ...row, name: `${row.name} (renamed)` } : row));
 		const runs: Array<[ListSyncRow['run'], IDataObject[], boolean, (planned: IDataObject) => number]> = [

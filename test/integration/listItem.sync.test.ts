@@ -12,6 +12,7 @@ import { concurRetryPolicy } from '../../nodes/Concur/transport';
 import { runNode } from '../harness/engine';
 import type { ConcurSimulator, ListStore } from '../simulator';
 import { BULK_MAX, LIST_PAGE_SIZE, listsOf, startSimulator } from '../simulator';
+import { concurCredentials } from '../harness/concurCredentials';
 
 const NODE_TYPE = 'n8n-nodes-concur.concur';
 
@@ -22,15 +23,7 @@ let credential: ICredentialDataDecryptedObject;
 beforeAll(async () => {
 	sim = await startSimulator({ port: 0, reports: 2 });
 	lists = listsOf(sim);
-	credential = {
-		tokenHostUrl: 'custom',
-		customTokenHostUrl: sim.baseUrl,
-		clientId: sim.seed.clientId,
-		clientSecret: sim.seed.clientSecret,
-		grantType: 'companyRequestToken',
-		companyUuid: sim.seed.companyUuid,
-		requestToken: sim.seed.requestToken,
-	};
+	credential = concurCredentials(sim);
 });
 
 afterAll(async () => {

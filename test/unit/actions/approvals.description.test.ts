@@ -3,17 +3,13 @@
  * which parameters each operation shows (n8n-workflow's own display rules), and that every one of
  * them tells a user or an AI agent what to pass (the node is usable as a tool).
  */
-import type { INodeParameters, INodeProperties } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
-
 import { Concur } from '../../../nodes/Concur/Concur.node';
+import { displayedNames, displayedParameters, expectN8nWording } from '../../harness/descriptionRules';
 
 const { description } = new Concur();
 
-const displayed = (values: INodeParameters) =>
-	description.properties.filter((property) => NodeHelpers.displayParameter(values, property, null, description));
-
-const names = (values: INodeParameters) => displayed(values).map((property) => property.name);
+const displayed = displayedParameters;
+const names = displayedNames;
 
 const OPERATIONS: Array<[string, string[]]> = [
 	['expense', ['get', 'getAll', 'getAttendees', 'getItemizations']],
@@ -39,17 +35,7 @@ describe('Issue 14 operations: descriptions', () => {
 		for (const [resource, operations] of OPERATIONS) {
 			for (const operation of operations) {
 				const shown = displayed({ resource, operation }).filter((property) => !['resource', 'operation'].includes(property.name));
-				const check = (property: INodeProperties) => {
-					// A collection ("Options", "Filters") is a container: its options carry the descriptions.
-					if (property.type !== 'collection') expect(`${resource}.${operation}.${property.name}: ${property.description ?? ''}`).toMatch(/: [A-Z]\S/);
-					if (property.type === 'boolean') expect(property.description).toMatch(/^Whether /);
-					if (property.type === 'options' || property.type === 'collection') {
-						const optionNames = (property.options as Array<{ name?: string; displayName?: string }>).map((option) => option.name ?? option.displayName ?? '');
-						expect(optionNames).toEqual([...optionNames].sort((a, b) => a.localeCompare(b)));
-						if (property.type === 'collection') (property.options as INodeProperties[]).forEach(check);
-					}
-				};
-				shown.forEach(check);
+				expectN8nWording(`${resource}.${operation}`, shown);
 			}
 		}
 	});

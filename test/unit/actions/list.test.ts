@@ -4,8 +4,8 @@
  * operations against a mocked transport, and the router's run-once path that List Item > Sync
  * uses (every input item at once, pairedItem to the input items, continue-on-fail).
  */
-import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeHelpers } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { Concur } from '../../../nodes/Concur/Concur.node';
 import { buildListQuery } from '../../../nodes/Concur/actions/list/descriptions';
@@ -17,6 +17,7 @@ import { hasChildrenIn, toCurrentItem } from '../../../nodes/Concur/actions/list
 import { findOperation, router } from '../../../nodes/Concur/actions/router';
 import { concurApiRequest } from '../../../nodes/Concur/transport';
 import { createExecuteContext } from '../../fixtures/actions/context';
+import { displayedNames, displayedParameters, expectN8nWording } from '../../harness/descriptionRules';
 
 jest.mock('../../../nodes/Concur/transport', () => ({
 	concurApiRequest: jest.fn(),
@@ -135,9 +136,8 @@ describe('helpers', () => {
 
 describe('descriptions', () => {
 	const { description } = new Concur();
-	const displayed = (values: INodeParameters) =>
-		description.properties.filter((property) => NodeHelpers.displayParameter(values, property, null, description));
-	const names = (values: INodeParameters) => displayed(values).map((property) => property.name);
+	const displayed = displayedParameters;
+	const names = displayedNames;
 
 	it('show the parameters of the selected operation only', () => {
 		expect(names({ resource: 'list', operation: 'getAll', returnAll: false })).toEqual(['resource', 'operation', 'returnAll', 'limit', 'filters', 'options']);
@@ -165,16 +165,7 @@ describe('descriptions', () => {
 		];
 		for (const [resource, operation, values] of cases) {
 			const shown = displayed({ resource, operation, ...values }).filter((property) => !['resource', 'operation'].includes(property.name) && property.type !== 'notice');
-			const check = (property: INodeProperties) => {
-				if (property.type !== 'collection') expect(`${resource}.${operation}.${property.name}: ${property.description ?? ''}`).toMatch(/: [A-Z]\S/);
-				if (property.type === 'boolean') expect(property.description).toMatch(/^Whether /);
-				if (property.type === 'options' || property.type === 'collection') {
-					const optionNames = (property.options as Array<{ name?: string; displayName?: string }>).map((option) => option.name ?? option.displayName ?? '');
-					expect(optionNames).toEqual([...optionNames].sort((a, b) => a.localeCompare(b)));
-					if (property.type === 'collection') (property.options as INodeProperties[]).forEach(check);
-				}
-			};
-			shown.forEach(check);
+			expectN8nWording(`${resource}.${operation}`, shown);
 		}
 	});
 

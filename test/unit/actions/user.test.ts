@@ -5,8 +5,8 @@
  * profile/v4.1.identity and user-provisioning/v4.user-provisioning), the operations through the
  * router with the transport mocked, and the description rules an AI agent relies on.
  */
-import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeHelpers } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 import { Concur } from '../../../nodes/Concur/Concur.node';
@@ -38,6 +38,7 @@ import { simplifyUser } from '../../../nodes/Concur/actions/user/simplify';
 import { provisionStatusPath, userPath } from '../../../nodes/Concur/actions/user/urls';
 import { concurApiRequest } from '../../../nodes/Concur/transport';
 import { concurNode, createExecuteContext } from '../../fixtures/actions/context';
+import { displayedNames, displayedParameters, expectN8nWording } from '../../harness/descriptionRules';
 
 jest.mock('../../../nodes/Concur/transport', () => ({
 	concurApiRequest: jest.fn(),
@@ -411,9 +412,8 @@ describe('operations through the router', () => {
 
 describe('descriptions', () => {
 	const { description } = new Concur();
-	const displayed = (values: INodeParameters) =>
-		description.properties.filter((property) => NodeHelpers.displayParameter(values, property, null, description));
-	const names = (values: INodeParameters) => displayed(values).map((property) => property.name);
+	const displayed = displayedParameters;
+	const names = displayedNames;
 	const OPERATIONS = ['create', 'deactivate', 'get', 'getAll', 'getProvisioningStatus', 'search', 'update'];
 
 	it('lists User among the resources, alphabetised, and its operations alphabetised with Get Many', () => {
@@ -445,17 +445,7 @@ describe('descriptions', () => {
 	it('describes every parameter, alphabetises every choice and words booleans as n8n asks', () => {
 		for (const operation of OPERATIONS) {
 			const shown = displayed({ resource: 'user', operation, waitForCompletion: true, searchBy: 'filter' }).filter((property) => !['resource', 'operation'].includes(property.name));
-			const check = (property: INodeProperties) => {
-				if (property.type !== 'collection') expect(`${operation}.${property.name}: ${property.description ?? ''}`).toMatch(/: [A-Z][^.]{10}/);
-				if (property.type === 'boolean') expect(property.description).toMatch(/^Whether /);
-				if (property.type === 'options' || property.type === 'collection') {
-					const optionNames = (property.options as Array<{ name?: string; displayName?: string }>).map((option) => option.name ?? option.displayName ?? '');
-					expect(optionNames).toEqual([...optionNames].sort((a, b) => a.localeCompare(b)));
-					if (property.type === 'collection') (property.options as INodeProperties[]).forEach(check);
-				}
-				if (property.placeholder && property.type !== 'collection') expect(property.placeholder).toMatch(/^e\.g\. /);
-			};
-			shown.forEach(check);
+			expectN8nWording(operation, shown, { describedAs: /: [A-Z][^.]{10}/, placeholders: true });
 		}
 	});
 });
